@@ -1,0 +1,42 @@
+# IRIS developer commands. `make run` and `make test` create the environment on first use.
+PYTHON ?= python3.11
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.iris-installed
+# The torch build this machine serves from local disk; pyproject.toml keeps a range around it.
+TORCH_PINS ?= torch==2.14.1 torchvision==0.29.1
+
+.PHONY: run test bench lint format env sysdeps clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet $(TORCH_PINS)
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+env: $(STAMP)
+
+sysdeps:
+	@bash packaging/install-system-deps.sh
+
+run: $(STAMP)
+	$(VENV)/bin/iris gui
+
+test: $(STAMP) sysdeps
+	$(PY) -m ruff check app widgets core resources tests packaging
+	$(PY) -m ruff format --check app widgets core resources tests packaging
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m tests.perf
+
+lint: $(STAMP)
+	$(PY) -m ruff check app widgets core resources tests packaging
+
+format: $(STAMP)
+	$(PY) -m ruff format app widgets core resources tests packaging
+	$(PY) -m ruff check --fix app widgets core resources tests packaging
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache .ruff_cache

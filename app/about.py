@@ -1,0 +1,80 @@
+"""Help > About: versions, the compute device and the licences IRIS's users must know."""
+
+from __future__ import annotations
+
+import platform
+from importlib import metadata
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
+
+from core.device import DeviceInfo
+from core.version import __version__
+
+LIBRARIES = (
+    "PySide6",
+    "torch",
+    "torchvision",
+    "pyiqa",
+    "numpy",
+    "pillow",
+    "pyqtgraph",
+    "open3d",
+    "google-genai",
+    "sqlite-utils",
+    "spandrel",
+    "scipy",
+)
+
+LICENCES_HTML = """
+<h3>Licences</h3>
+<p><b>IRIS</b> is released under the MIT licence. The bundled sample images were drawn
+by IRIS's own script and are CC0.</p>
+<p><b>pyiqa</b> (IQA-PyTorch), which IRIS uses for image-quality metrics, is licensed
+under the <b>PolyForm Noncommercial License 1.0.0</b> (with NTU S-Lab terms), and the
+metric weights it downloads are <b>CC BY-NC-SA 4.0</b>: using IRIS's metrics is limited to
+non-commercial purposes unless you obtain other terms from their authors.</p>
+<p>Other components keep their own licences: Qt for Python (LGPLv3), PyTorch (BSD),
+Open3D (MIT), spandrel (MIT), google-genai (Apache-2.0), sqlite-utils (Apache-2.0),
+pyqtgraph (MIT), NumPy and SciPy (BSD), Pillow (MIT-CMU).</p>
+"""
+
+
+def library_versions() -> dict[str, str]:
+    """Installed versions read from package metadata (nothing is imported)."""
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def about_html(device: DeviceInfo | None) -> str:
+    rows = "".join(
+        f"<tr><td>{name}</td><td>{version}</td></tr>"
+        for name, version in library_versions().items()
+    )
+    device_text = device.label if device else "not resolved yet"
+    return (
+        f"<h2>IRIS {__version__}</h2><p>Image Restoration Inspection Studio</p>"
+        f"<p>Python {platform.python_version()} on {platform.system()} {platform.machine()}<br>"
+        f"Compute device: {device_text}</p>"
+        f"<table cellspacing='6'>{rows}</table>{LICENCES_HTML}"
+    )
+
+
+class AboutDialog(QDialog):
+    def __init__(self, device: DeviceInfo | None, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About IRIS")
+        self.resize(560, 620)
+        self.text = QTextBrowser()
+        self.text.setHtml(about_html(device))
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)

@@ -1,0 +1,62 @@
+"""The ``iris`` command. Subcommands live in ``app/commands``; this module stays import-light.
+
+Each subcommand module exposes ``add_parser(subparsers)`` and a ``run(args)``
+function returning the exit code. Errors print one line, ``iris: error: ...``,
+and exit non-zero (2 for usage, 1 for everything else).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from core.errors import IrisError
+from core.version import __version__
+
+# Subcommand modules, in the order ``iris --help`` lists them.
+COMMAND_MODULES = [
+    "app.commands.gui",
+    "app.commands.project",
+]
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports usage errors in one line instead of usage plus message."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog.split()[0]}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="iris", description="IRIS, the Image Restoration Inspection Studio."
+    )
+    parser.add_argument("--version", action="version", version=f"IRIS {__version__}")
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=OneLineParser
+    )
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``iris`` console script; without a command it opens the GUI."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list or ["gui"])
+    try:
+        return int(args.run(args) or 0)
+    except IrisError as exc:
+        print(f"iris: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("iris: interrupted", file=sys.stderr)
+        return 130
+
+
+def main_gui() -> int:
+    """Entry point of the ``iris-gui`` launcher (no console on Windows)."""
+    return main(["gui"])

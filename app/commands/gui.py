@@ -1,0 +1,33 @@
+"""``iris gui``: open the window, optionally on a project and view, optionally screenshot and exit."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from core.errors import IrisError
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("gui", help="open the IRIS window (the default command)")
+    parser.add_argument(
+        "--project", metavar="DIR", help="project folder (default: the last one, or the sample)"
+    )
+    parser.add_argument("--view", metavar="NAME", help="central view to show (see the View menu)")
+    parser.add_argument(
+        "--screenshot", metavar="PNG", help="save a screenshot once loaded, then exit"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.views import VIEWS
+    from core.project import is_project
+
+    if args.project and not is_project(args.project):
+        raise IrisError(f"{Path(args.project).resolve()}: not an IRIS project (no iris.db)")
+    if args.view:
+        VIEWS.get_name(args.view)
+    from app.gui import launch
+
+    return launch(project=args.project, view=args.view, screenshot=args.screenshot)

@@ -1,0 +1,134 @@
+"""Starting the GUI: the Qt environment, the application object, the window, the screenshot mode."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from core.errors import IrisError
+
+SCREENSHOT_TIMEOUT_S = 60.0
+STARTUP_PROBE_ENV = "IRIS_STARTUP_PROBE"
+
+
+def prepare_qt_environment(headless_ok: bool) -> None:
+    """Fix the environment before the QApplication exists.
+
+    opencv-python (pulled in by pyiqa's dependencies) points
+    ``QT_QPA_PLATFORM_PLUGIN_PATH`` at its own Qt 5 plugins when imported;
+    Qt 6 must not load those. Without a display, ``headless_ok`` selects the
+    offscreen platform (screenshots, smoke tests); otherwise it is an error.
+    """
+    plugin_path = os.environ.get("QT_QPA_PLATFORM_PLUGIN_PATH", "")
+    if "cv2" in plugin_path:
+        del os.environ["QT_QPA_PLATFORM_PLUGIN_PATH"]
+    has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if (
+        sys.platform.startswith("linux")
+        and not has_display
+        and not os.environ.get("QT_QPA_PLATFORM")
+    ):
+        if not headless_ok:
+            raise IrisError(
+                "no display found (DISPLAY is unset); use --screenshot, or set QT_QPA_PLATFORM=offscreen"
+            )
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def application():
+    """The one QApplication, created on first use with IRIS's names and icon."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("IRIS")
+        app.setOrganizationName("IRIS")
+        app.setApplicationDisplayName("IRIS")
+        from resources import resource_path
+
+        app.setWindowIcon(QIcon(str(resource_path("icons", "iris.svg"))))
+    return app
+
+
+def choose_project(explicit: str | None, settings) -> Path:
+    """The project to open: the one asked for, else the last one, else the sample project."""
+    from core.project import is_project
+    from core.sample_project import ensure_sample_project
+
+    if explicit:
+        return Path(explicit)
+    last = settings.last_project
+    if last and is_project(last):
+        return Path(last)
+    return ensure_sample_project()
+
+
+def launch(
+    project: str | None = None, view: str | None = None, screenshot: str | None = None
+) -> int:
+    """Open IRIS; with ``screenshot`` save the window once everything has loaded, then exit."""
+    prepare_qt_environment(
+        headless_ok=screenshot is not None or bool(os.environ.get(STARTUP_PROBE_ENV))
+    )
+    app = application()
+    from PySide6.QtCore import QTimer
+
+    from app.main_window import MainWindow
+    from app.settings import Settings
+    from app.worker import ComputeWorker
+
+    settings = Settings()
+    worker = ComputeWorker()
+    window = MainWindow(settings, worker)
+    exit_code = 0
+    try:
+        if not window.open_project(choose_project(project, settings)) and project:
+            raise IrisError(window.last_error or f"cannot open {project}")
+        if view:
+            window.show_view(view)
+        window.show()
+        if os.environ.get(STARTUP_PROBE_ENV):
+            QTimer.singleShot(0, lambda: (print("IRIS_WINDOW_SHOWN", flush=True), app.quit()))
+        else:
+            QTimer.singleShot(0, lambda: worker.set_device(settings.device))
+        shooter = ScreenshotWhenIdle(window, worker, Path(screenshot), app) if screenshot else None
+        if shooter:
+            shooter.start()
+        exit_code = app.exec()
+        if screenshot and not Path(screenshot).is_file():
+            exit_code = 1
+    finally:
+        worker.shutdown()
+        window.close()
+    return exit_code
+
+
+class ScreenshotWhenIdle:
+    """Waits until previews, images and jobs are done, then grabs the window and quits."""
+
+    def __init__(self, window, worker, path: Path, app) -> None:
+        self.window, self.worker, self.path, self.app = window, worker, path, app
+        self.started = time.monotonic()
+
+    def start(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.timer = QTimer()
+        self.timer.setInterval(100)
+        self.timer.timeout.connect(self._poll)
+        self.timer.start()
+
+    def _poll(self) -> None:
+        waited = time.monotonic() - self.started
+        busy = self.window.is_busy() or bool(self.worker.active_jobs())
+        if (busy or waited < 0.5) and waited < SCREENSHOT_TIMEOUT_S:
+            return
+        self.timer.stop()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.window.grab().save(str(self.path)):
+            print(f"iris: error: could not write the screenshot {self.path}", file=sys.stderr)
+        self.app.quit()

@@ -1,0 +1,145 @@
+"""The Images view: the selected image at any zoom, with its file facts and provenance."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.views import ViewContext
+from core.imageio import load_image
+from core.project import ImageRecord, Project
+from widgets.background import BackgroundLoader
+from widgets.image_canvas import ImageCanvas
+from widgets.qimage import rgb_to_qimage
+
+
+def _load_for_display(path: str, max_pixels: int):
+    loaded = load_image(path, max_pixels=max_pixels)
+    return rgb_to_qimage(loaded.pixels), loaded.pixels
+
+
+class ImageView(QWidget):
+    """Shows one image (the first selected) and the facts IRIS stored about it."""
+
+    def __init__(self, context: ViewContext, parent=None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.project: Project | None = None
+        self.current: ImageRecord | None = None
+        self._pixels = None
+        self.canvas = ImageCanvas()
+        self.canvas.pixel_hovered.connect(self._on_hover)
+        self.readout = QLabel(" ")
+        self.details = QFormLayout()
+        self.meta_text = QPlainTextEdit()
+        self.meta_text.setReadOnly(True)
+        self.meta_text.setMaximumHeight(120)
+        self._loader = BackgroundLoader(self)
+        self._loader.loaded.connect(self._on_loaded)
+        self._loader.failed.connect(self._on_failed)
+
+        toolbar = QToolBar()
+        toolbar.addAction("Fit", self.canvas.fit).setShortcut("F")
+        toolbar.addAction("1:1", self.canvas.actual_size).setShortcut("1")
+        toolbar.addAction("Zoom in", lambda: self.canvas.zoom_by(1.25)).setShortcut("+")
+        toolbar.addAction("Zoom out", lambda: self.canvas.zoom_by(0.8)).setShortcut("-")
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(toolbar)
+        left_layout.addWidget(self.canvas, 1)
+        left_layout.addWidget(self.readout)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addLayout(self.details)
+        right_layout.addWidget(QLabel("Metadata"))
+        right_layout.addWidget(self.meta_text)
+        right_layout.addStretch(1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    @property
+    def loading(self) -> bool:
+        return self._loader.pending > 0
+
+    def set_project(self, project: Project | None) -> None:
+        self.project = project
+        self.current = None
+        self.canvas.set_image(None)
+        self._show_details(None)
+
+    def show_images(self, images: list[ImageRecord]) -> None:
+        if not images or self.project is None:
+            return
+        self.current = images[0]
+        self._show_details(self.current)
+        path = str(self.project.image_path(self.current))
+        self._loader.request(
+            self.current.id, _load_for_display, path, self.context.settings.max_pixels
+        )
+
+    def _on_loaded(self, key: int, result) -> None:
+        if self.current is not None and key == self.current.id:
+            image, self._pixels = result
+            self.canvas.set_image(image)
+
+    def _on_failed(self, key: int, message: str) -> None:
+        self.canvas.set_image(None)
+        self.readout.setText(f"Cannot show this image: {message.splitlines()[0]}")
+
+    def _on_hover(self, x: int, y: int) -> None:
+        if self._pixels is None or not (
+            0 <= y < self._pixels.shape[0] and 0 <= x < self._pixels.shape[1]
+        ):
+            return
+        r, g, b = (self._pixels[y, x] * 255).round().astype(int)
+        self.readout.setText(f"x {x}  y {y}   R {r}  G {g}  B {b}")
+
+    def _show_details(self, image: ImageRecord | None) -> None:
+        while self.details.rowCount():
+            self.details.removeRow(0)
+        if image is None:
+            self.meta_text.setPlainText("")
+            return
+        parent = ""
+        if image.parent_id is not None and self.project is not None:
+            parent = self.project.image(image.parent_id).name
+        rows = [
+            ("Name", image.name),
+            ("Kind", image.kind),
+            ("Size", f"{image.width} x {image.height}"),
+            ("Format", f"{image.format}, {image.bit_depth}-bit"),
+            (
+                "Alpha / ICC / EXIF",
+                " / ".join(
+                    "yes" if f else "no" for f in (image.has_alpha, image.has_icc, image.has_exif)
+                ),
+            ),
+            ("Derived from", parent or "-"),
+            ("Source", image.source_path or "-"),
+            ("SHA-256", image.sha256[:16] + "..."),
+            ("Added", image.created_at),
+        ]
+        for label, value in rows:
+            text = QLabel(value)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            text.setWordWrap(True)
+            self.details.addRow(label, text)
+        self.meta_text.setPlainText(json.dumps(image.meta, indent=2) if image.meta else "")

@@ -1,0 +1,341 @@
+"""The main window: menus, the project browser, the central views and the status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QWidget,
+)
+
+from app.project_browser import ProjectBrowser
+from app.settings import Settings
+from app.views import VIEWS, ViewContext
+from app.worker import ComputeWorker, JobHandle
+from core.errors import IrisError
+from core.project import Project
+from core.project.importer import import_paths
+from core.sample_project import ensure_sample_project
+
+
+class MainWindow(QMainWindow):
+    """IRIS's one window. It wires widgets to core; it computes nothing itself."""
+
+    def __init__(self, settings: Settings, worker: ComputeWorker) -> None:
+        super().__init__()
+        self.settings = settings
+        self.worker = worker
+        self.project: Project | None = None
+        self.last_error: str | None = None
+        self.setWindowTitle("IRIS")
+        self.setAcceptDrops(True)
+        self.resize(1400, 860)
+
+        self.browser = ProjectBrowser()
+        self.browser.images_selected.connect(self._on_images_selected)
+        dock = QDockWidget("Project", self)
+        dock.setObjectName("project-dock")
+        dock.setWidget(self.browser)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.resizeDocks([dock], [380], Qt.Orientation.Horizontal)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.views: dict[str, QWidget] = {}
+        context = ViewContext(worker=worker, settings=settings, show_status=self.show_status)
+        for name in VIEWS.names():
+            view = VIEWS.get(name)(context)
+            self.views[name] = view
+            self.tabs.addTab(view, VIEWS.meta(name).get("title", name))
+        self.setCentralWidget(self.tabs)
+
+        self._build_status_bar()
+        self._build_menus()
+        worker.job_started.connect(self._on_job_started)
+        worker.job_progress.connect(self._on_job_progress)
+        worker.job_finished.connect(self._on_job_finished)
+        worker.device_changed.connect(
+            lambda info: self.device_label.setText(f"Device: {info.label}")
+        )
+
+        if geometry := settings.window_geometry():
+            self.restoreGeometry(geometry)
+        if state := settings.window_state():
+            self.restoreState(state)
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.device_label = QLabel(f"Device: {self.settings.device} (resolving)")
+        self.job_label = QLabel("")
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel_jobs)
+        bar.addPermanentWidget(self.job_label)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+        bar.addPermanentWidget(self.device_label)
+
+    def _action(self, menu, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = menu.addAction(text)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        return action
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._action(
+            file_menu, "&New Project...", self.new_project_dialog, QKeySequence.StandardKey.New
+        )
+        self._action(
+            file_menu, "&Open Project...", self.open_project_dialog, QKeySequence.StandardKey.Open
+        )
+        self._action(file_menu, "Open &Sample Project", self.open_sample_project)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Import Images...", self.import_images_dialog, "Ctrl+I")
+        self._action(file_menu, "Import &Folder...", self.import_folder_dialog, "Ctrl+Shift+I")
+        file_menu.addSeparator()
+        self._action(
+            file_menu,
+            "Se&ttings...",
+            self.open_settings_dialog,
+            QKeySequence.StandardKey.Preferences,
+        )
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        view_menu = self.menuBar().addMenu("&View")
+        for index, name in enumerate(self.views, start=1):
+            title = VIEWS.meta(name).get("title", name)
+            self._action(
+                view_menu, title, lambda _=False, n=name: self.show_view(n), f"Ctrl+{index}"
+            )
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts)
+        self._action(help_menu, "&About IRIS", self.show_about)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_projects:
+            self._action(self.recent_menu, path, lambda _=False, p=path: self.open_project(p))
+        if not self.settings.recent_projects:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    # -- projects ------------------------------------------------------------------------
+
+    def open_project(self, path: str | Path, *, create: bool = False) -> bool:
+        """Open (or create) a project; on failure tell the user and keep the current one."""
+        try:
+            project = Project.open(path, create=create)
+        except IrisError as exc:
+            self.report_error("Cannot open project", str(exc))
+            if not create:
+                self.settings.forget_recent_project(path)
+            return False
+        if self.project is not None:
+            self.project.close()
+        self.project = project
+        self.settings.add_recent_project(project.path)
+        self.setWindowTitle(f"IRIS - {project.name}")
+        self.browser.set_project(project)
+        for view in self.views.values():
+            if hasattr(view, "set_project"):
+                view.set_project(project)
+        self.show_status(f"Opened {project.path}")
+        QTimer.singleShot(0, self._select_first_image)
+        return True
+
+    def _select_first_image(self) -> None:
+        if self.project is not None and (images := self.project.images()):
+            self.browser.select_image(images[0].id)
+
+    def open_sample_project(self) -> bool:
+        try:
+            path = ensure_sample_project()
+        except (IrisError, OSError) as exc:
+            self.report_error("Cannot build the sample project", str(exc))
+            return False
+        return self.open_project(path)
+
+    def new_project_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "New project folder (empty)")
+        if folder:
+            self.open_project(folder, create=True)
+
+    def open_project_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open project folder")
+        if folder:
+            self.open_project(folder)
+
+    # -- importing -----------------------------------------------------------------------
+
+    def import_images_dialog(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Import images",
+            "",
+            "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff);;All files (*)",
+        )
+        if files:
+            self.import_paths(files)
+
+    def import_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of images")
+        if folder:
+            self.import_paths([folder])
+
+    def import_paths(self, paths: list[str]) -> JobHandle | None:
+        """Import files and folders on the compute worker; the browser refreshes when done."""
+        if self.project is None:
+            self.report_error(
+                "No project open", "Open or create a project before importing images."
+            )
+            return None
+        handle = self.worker.submit(
+            import_paths,
+            self.project.path,
+            paths,
+            max_pixels=self.settings.max_pixels,
+            name="Import",
+        )
+        handle.succeeded.connect(self._on_import_done)
+        return handle
+
+    def _on_import_done(self, report) -> None:
+        self.browser.refresh()
+        text = f"Imported {len(report.imported)} images"
+        if report.duplicates:
+            text += f", {len(report.duplicates)} already in the project"
+        if report.errors:
+            text += f", {len(report.errors)} refused"
+            listing = "\n".join(message for _path, message in report.errors[:20])
+            self.report_error(
+                "Some files were not imported", f"{len(report.errors)} files refused:\n{listing}"
+            )
+        self.show_status(text)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+        if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    # -- views ---------------------------------------------------------------------------
+
+    def show_view(self, name: str) -> QWidget:
+        VIEWS.get_name(name)
+        view = self.views[name]
+        self.tabs.setCurrentWidget(view)
+        return view
+
+    def _on_images_selected(self, images: list) -> None:
+        for view in self.views.values():
+            if hasattr(view, "show_images"):
+                view.show_images(images)
+
+    def is_busy(self) -> bool:
+        """Whether previews or images are still loading (the screenshot waits for this)."""
+        return self.browser.grid.loading or any(
+            getattr(v, "loading", False) for v in self.views.values()
+        )
+
+    # -- jobs and status -----------------------------------------------------------------
+
+    def show_status(self, text: str, timeout_ms: int = 8000) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def cancel_jobs(self) -> None:
+        self.worker.cancel_all()
+        self.job_label.setText("Cancelling...")
+
+    def _on_job_started(self, handle: JobHandle) -> None:
+        if handle.name == "device":
+            return
+        self.job_label.setText(handle.name)
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.cancel_button.setEnabled(True)
+
+    def _on_job_progress(self, handle: JobHandle, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.job_label.setText(f"{handle.name} {done}/{total}")
+
+    def _on_job_finished(self, handle: JobHandle) -> None:
+        if handle.name == "device" and handle.state == "failed":
+            self.device_label.setText("Device: CPU (torch unavailable)")
+            return
+        if not any(not h.is_finished for h in self.worker.active_jobs()):
+            self.progress.setVisible(False)
+            self.cancel_button.setEnabled(False)
+            self.job_label.setText("")
+        if handle.state == "failed":
+            self.report_error(f"{handle.name} failed", handle.error or "", handle.traceback)
+        elif handle.state == "cancelled":
+            self.show_status(f"{handle.name} cancelled")
+
+    def report_error(self, title: str, message: str, details: str | None = None) -> None:
+        """Show what went wrong without blocking the event loop (the dialog is window-modal)."""
+        self.last_error = f"{title}: {message}"
+        self.show_status(self.last_error, 15000)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self
+        )
+        if details:
+            box.setDetailedText(details)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- dialogs -------------------------------------------------------------------------
+
+    def open_settings_dialog(self) -> None:
+        from app.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec():
+            self.worker.set_device(self.settings.device)
+
+    def show_shortcuts(self) -> None:
+        lines = []
+        for action in self.findChildren(QAction):
+            if not action.shortcut().isEmpty() and action.text():
+                lines.append(f"{action.shortcut().toString():<16} {action.text().replace('&', '')}")
+        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(sorted(set(lines))))
+
+    def show_about(self) -> None:
+        from app.about import AboutDialog
+
+        AboutDialog(self.worker.device, self).exec()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        if self.project is not None:
+            self.project.close()
+            self.project = None
+        super().closeEvent(event)

@@ -1,0 +1,136 @@
+"""The database schema as an ordered list of migrations.
+
+``PRAGMA user_version`` holds the schema version. A project is upgraded in
+place, one migration per transaction, when a newer IRIS opens it; a project
+from a newer IRIS is refused rather than damaged. Never edit a shipped
+migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+V1_TABLES = """
+CREATE TABLE project_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE methods (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    params TEXT NOT NULL DEFAULT '{}',
+    meta TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    method_id INTEGER REFERENCES methods(id),
+    group_name TEXT,
+    params TEXT NOT NULL DEFAULT '{}',
+    status TEXT NOT NULL DEFAULT 'pending',
+    error TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE images (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    file TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    bit_depth INTEGER NOT NULL,
+    format TEXT NOT NULL,
+    has_alpha INTEGER NOT NULL DEFAULT 0,
+    has_icc INTEGER NOT NULL DEFAULT 0,
+    has_exif INTEGER NOT NULL DEFAULT 0,
+    source_path TEXT,
+    parent_id INTEGER REFERENCES images(id),
+    method_id INTEGER REFERENCES methods(id),
+    run_id INTEGER REFERENCES runs(id),
+    step_index INTEGER,
+    meta TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX images_sha256 ON images(sha256);
+CREATE INDEX images_run_step ON images(run_id, step_index);
+CREATE TABLE results (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step_index INTEGER,
+    input_image_id INTEGER REFERENCES images(id),
+    output_image_id INTEGER REFERENCES images(id),
+    status TEXT NOT NULL,
+    error TEXT,
+    seconds REAL,
+    started_at TEXT,
+    finished_at TEXT,
+    meta TEXT NOT NULL DEFAULT '{}'
+);
+CREATE UNIQUE INDEX results_run_step ON results(run_id, step_index);
+CREATE TABLE scores (
+    id INTEGER PRIMARY KEY,
+    image_sha256 TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    metric_version TEXT NOT NULL,
+    reference_sha256 TEXT NOT NULL DEFAULT '',
+    value REAL,
+    error TEXT,
+    seconds REAL,
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX scores_key ON scores(image_sha256, metric, metric_version, reference_sha256);
+"""
+
+V2_VIEW_STATE = """
+CREATE TABLE view_state (
+    view TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def apply(conn: sqlite3.Connection) -> None:
+        for statement in filter(None, (part.strip() for part in sql.split(";"))):
+            conn.execute(statement)
+
+    return apply
+
+
+# (version reached, what it does, how). Index i holds the step from version i to i + 1.
+MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
+    (1, "images, methods, runs, results, scores", _script(V1_TABLES)),
+    (2, "per-project view state (compare layout, crops)", _script(V2_VIEW_STATE)),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]:
+    """Bring the database up to ``target``; returns the versions applied."""
+    applied = []
+    for version, _summary, apply in MIGRATIONS:
+        if version <= schema_version(conn) or version > target:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if schema_version(conn) < version:  # another process may have migrated meanwhile
+                apply(conn)
+                conn.execute(f"PRAGMA user_version = {version}")
+                applied.append(version)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return applied

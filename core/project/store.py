@@ -1,0 +1,467 @@
+"""A project: ``iris.db`` (SQLite through sqlite-utils, WAL) beside content-addressed images.
+
+Several IRIS processes and threads may open the same project at once: SQLite's
+WAL mode serialises writers, every write that matters is one ``BEGIN
+IMMEDIATE`` transaction, and image files are written atomically before the rows
+that name them. Each thread opens its own :class:`Project` (SQLite
+connections are not shared between threads).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sqlite_utils
+
+from core.errors import ProjectError
+from core.imageio import ImageInfo, LoadedImage, encode_png, load_image, read_info
+from core.project.blobs import BlobStore
+from core.project.records import (
+    IMAGE_KINDS,
+    RESULT_STATUSES,
+    RUN_STATUSES,
+    ImageRecord,
+    ResultRecord,
+    RunRecord,
+)
+from core.project.schema import SCHEMA_VERSION, migrate, schema_version
+from core.version import __version__
+
+DB_NAME = "iris.db"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def now() -> str:
+    """UTC timestamp in ISO 8601, the one format every table uses."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def is_project(path: str | Path) -> bool:
+    return (Path(path) / DB_NAME).is_file()
+
+
+def _dumps(value: dict[str, Any] | None) -> str:
+    return json.dumps(value or {}, sort_keys=True)
+
+
+class Project:
+    """An open project. Use :meth:`open` or :meth:`create`; close it (or use ``with``)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.db = sqlite_utils.Database(conn)
+        self.blobs = BlobStore(path)
+
+    # -- opening -----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = False) -> Project:
+        """Open the project at ``path``, upgrading its schema; ``create`` makes a new one."""
+        root = Path(path).expanduser().resolve()
+        db_file = root / DB_NAME
+        if not db_file.is_file():
+            if not create:
+                reason = "no such folder" if not root.exists() else f"no {DB_NAME} in it"
+                raise ProjectError(f"{root}: not an IRIS project ({reason})")
+            if root.exists() and not root.is_dir():
+                raise ProjectError(f"{root}: not a folder")
+            root.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(db_file), timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(f"{db_file}: cannot open the project database ({exc})") from exc
+        if str(mode).lower() != "wal":
+            conn.close()
+            raise ProjectError(f"{db_file}: the database cannot use WAL journaling here ({mode})")
+        try:
+            found = schema_version(conn)
+            if found > SCHEMA_VERSION:
+                raise ProjectError(
+                    f"{root}: written by a newer IRIS (schema {found}, this IRIS knows up to "
+                    f"{SCHEMA_VERSION}); update IRIS to open it"
+                )
+            migrate(conn)
+            project = cls(root, conn)
+            project._ensure_meta()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise ProjectError(f"{db_file}: damaged project database ({exc})") from exc
+        except BaseException:
+            conn.close()
+            raise
+        return project
+
+    @classmethod
+    def create(cls, path: str | Path, name: str | None = None) -> Project:
+        """Create (or open, if it exists) a project folder."""
+        project = cls.open(path, create=True)
+        if name:
+            project.set_meta("name", name)
+        return project
+
+    def _ensure_meta(self) -> None:
+        """Give a new project its identity; existing values are kept."""
+        if "id" in self.meta():
+            return
+        with self.transaction():
+            for key, value in (
+                ("id", uuid.uuid4().hex),
+                ("created_at", now()),
+                ("created_by", f"IRIS {__version__}"),
+            ):
+                self.db.execute(
+                    "INSERT OR IGNORE INTO project_meta(key, value) VALUES (?, ?)", [key, value]
+                )
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions and metadata -------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """One atomic write; nested calls become savepoints of the outer one."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def meta(self) -> dict[str, str]:
+        return {
+            row["key"]: row["value"] for row in self.db.query("SELECT key, value FROM project_meta")
+        }
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO project_meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+    @property
+    def name(self) -> str:
+        return self.meta().get("name") or self.path.name
+
+    # -- images --------------------------------------------------------------------
+
+    def add_image_bytes(
+        self,
+        data: bytes,
+        *,
+        name: str,
+        kind: str,
+        info: ImageInfo | None = None,
+        source_path: str | None = None,
+        parent_id: int | None = None,
+        method_id: int | None = None,
+        run_id: int | None = None,
+        step_index: int | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> ImageRecord:
+        """Store an encoded image file and its row; returns the new record."""
+        if kind not in IMAGE_KINDS:
+            raise ValueError(f"unknown image kind {kind!r}; known: {', '.join(IMAGE_KINDS)}")
+        info = info or read_info(data, name=name)
+        ext = {"JPEG": "jpg", "TIFF": "tif"}.get(info.format, info.format.lower())
+        sha, relative = self.blobs.put(data, ext)
+        row = {
+            "sha256": sha,
+            "file": relative,
+            "name": name,
+            "kind": kind,
+            "width": info.width,
+            "height": info.height,
+            "bit_depth": info.bit_depth,
+            "format": info.format,
+            "has_alpha": int(info.has_alpha),
+            "has_icc": int(info.has_icc),
+            "has_exif": int(info.has_exif),
+            "source_path": source_path,
+            "parent_id": parent_id,
+            "method_id": method_id,
+            "run_id": run_id,
+            "step_index": step_index,
+            "meta": _dumps(meta),
+            "created_at": now(),
+        }
+        with self.transaction():
+            image_id = self.db["images"].insert(row).last_pk
+        return ImageRecord.from_row({"id": image_id, **row})
+
+    def add_image_array(
+        self, pixels: np.ndarray, *, name: str, kind: str, bit_depth: int = 8, **provenance: Any
+    ) -> ImageRecord:
+        """Encode canonical float pixels as PNG and store them like :meth:`add_image_bytes`."""
+        data = encode_png(pixels, bit_depth)
+        return self.add_image_bytes(data, name=name, kind=kind, **provenance)
+
+    def image(self, image_id: int) -> ImageRecord:
+        rows = list(self.db.query("SELECT * FROM images WHERE id = ?", [image_id]))
+        if not rows:
+            raise ProjectError(f"{self.path}: no image with id {image_id}")
+        return ImageRecord.from_row(rows[0])
+
+    def images(self, kind: str | None = None, run_id: int | None = None) -> list[ImageRecord]:
+        clauses, params = [], []
+        if kind is not None:
+            clauses.append("kind = ?")
+            params.append(kind)
+        if run_id is not None:
+            clauses.append("run_id = ?")
+            params.append(run_id)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = f"SELECT * FROM images {where} ORDER BY id"
+        return [ImageRecord.from_row(row) for row in self.db.query(sql, params)]
+
+    def find_images(self, sha256: str, kind: str | None = None) -> list[ImageRecord]:
+        sql = "SELECT * FROM images WHERE sha256 = ?" + (" AND kind = ?" if kind else "")
+        params = [sha256, kind] if kind else [sha256]
+        return [ImageRecord.from_row(row) for row in self.db.query(sql + " ORDER BY id", params)]
+
+    def image_path(self, image: ImageRecord | int) -> Path:
+        record = image if isinstance(image, ImageRecord) else self.image(image)
+        return self.path / record.file
+
+    def load_pixels(self, image: ImageRecord | int) -> LoadedImage:
+        record = image if isinstance(image, ImageRecord) else self.image(image)
+        return load_image(self.image_path(record), name=f"{record.name} ({record.file})")
+
+    # -- methods and runs ------------------------------------------------------------
+
+    def ensure_method(
+        self,
+        name: str,
+        kind: str,
+        params: dict[str, Any] | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> int:
+        """The id of method ``name``, creating it on first use."""
+        with self.transaction():
+            found = list(self.db.query("SELECT id FROM methods WHERE name = ?", [name]))
+            if found:
+                return int(found[0]["id"])
+            row = {
+                "name": name,
+                "kind": kind,
+                "params": _dumps(params),
+                "meta": _dumps(meta),
+                "created_at": now(),
+            }
+            return int(self.db["methods"].insert(row).last_pk)
+
+    def methods(self) -> list[dict[str, Any]]:
+        return [
+            {**row, "params": json.loads(row["params"]), "meta": json.loads(row["meta"])}
+            for row in self.db.query("SELECT * FROM methods ORDER BY id")
+        ]
+
+    def create_run(
+        self,
+        name: str,
+        kind: str,
+        *,
+        method_id: int | None = None,
+        params: dict[str, Any] | None = None,
+        group_name: str | None = None,
+        status: str = "pending",
+    ) -> RunRecord:
+        if status not in RUN_STATUSES:
+            raise ValueError(f"unknown run status {status!r}; known: {', '.join(RUN_STATUSES)}")
+        stamp = now()
+        row = {
+            "name": name,
+            "kind": kind,
+            "method_id": method_id,
+            "group_name": group_name,
+            "params": _dumps(params),
+            "status": status,
+            "error": None,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        try:
+            with self.transaction():
+                run_id = self.db["runs"].insert(row).last_pk
+        except sqlite3.IntegrityError as exc:
+            raise ProjectError(f"{self.path}: a run called {name!r} already exists") from exc
+        return RunRecord.from_row({"id": run_id, **row})
+
+    def set_run_status(self, run_id: int, status: str, error: str | None = None) -> None:
+        if status not in RUN_STATUSES:
+            raise ValueError(f"unknown run status {status!r}; known: {', '.join(RUN_STATUSES)}")
+        with self.transaction():
+            self.db.execute(
+                "UPDATE runs SET status = ?, error = ?, updated_at = ? WHERE id = ?",
+                [status, error, now(), run_id],
+            )
+
+    def run(self, name_or_id: str | int) -> RunRecord:
+        column = "id" if isinstance(name_or_id, int) else "name"
+        rows = list(self.db.query(f"SELECT * FROM runs WHERE {column} = ?", [name_or_id]))
+        if not rows:
+            raise ProjectError(f"{self.path}: no run {name_or_id!r}")
+        return RunRecord.from_row(rows[0])
+
+    def runs(self) -> list[RunRecord]:
+        return [RunRecord.from_row(row) for row in self.db.query("SELECT * FROM runs ORDER BY id")]
+
+    def add_result(
+        self,
+        run_id: int,
+        *,
+        status: str,
+        step_index: int | None = None,
+        input_image_id: int | None = None,
+        output_image_id: int | None = None,
+        error: str | None = None,
+        seconds: float | None = None,
+        started_at: str | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> ResultRecord:
+        """Record one result of a run, committed at once."""
+        if status not in RESULT_STATUSES:
+            raise ValueError(
+                f"unknown result status {status!r}; known: {', '.join(RESULT_STATUSES)}"
+            )
+        row = {
+            "run_id": run_id,
+            "step_index": step_index,
+            "input_image_id": input_image_id,
+            "output_image_id": output_image_id,
+            "status": status,
+            "error": error,
+            "seconds": seconds,
+            "started_at": started_at,
+            "finished_at": now(),
+            "meta": _dumps(meta),
+        }
+        try:
+            with self.transaction():
+                result_id = self.db["results"].insert(row).last_pk
+        except sqlite3.IntegrityError as exc:
+            raise ProjectError(f"{self.path}: run {run_id} already has step {step_index}") from exc
+        return ResultRecord.from_row({"id": result_id, **row})
+
+    def results(self, run_id: int) -> list[ResultRecord]:
+        sql = "SELECT * FROM results WHERE run_id = ? ORDER BY step_index, id"
+        return [ResultRecord.from_row(row) for row in self.db.query(sql, [run_id])]
+
+    # -- scores ----------------------------------------------------------------------
+
+    def put_score(
+        self,
+        image_sha256: str,
+        metric: str,
+        metric_version: str,
+        value: float | None,
+        *,
+        reference_sha256: str = "",
+        error: str | None = None,
+        seconds: float | None = None,
+    ) -> None:
+        """Store a score keyed by image content, metric, metric version and reference."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO scores(image_sha256, metric, metric_version, reference_sha256, value, "
+                "error, seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(image_sha256, metric, metric_version, reference_sha256) DO UPDATE SET "
+                "value = excluded.value, error = excluded.error, seconds = excluded.seconds, "
+                "created_at = excluded.created_at",
+                [
+                    image_sha256,
+                    metric,
+                    metric_version,
+                    reference_sha256,
+                    value,
+                    error,
+                    seconds,
+                    now(),
+                ],
+            )
+
+    def score(
+        self, image_sha256: str, metric: str, metric_version: str, reference_sha256: str = ""
+    ) -> dict[str, Any] | None:
+        rows = list(
+            self.db.query(
+                "SELECT * FROM scores WHERE image_sha256 = ? AND metric = ? AND metric_version = ? "
+                "AND reference_sha256 = ?",
+                [image_sha256, metric, metric_version, reference_sha256],
+            )
+        )
+        return rows[0] if rows else None
+
+    # -- view state ------------------------------------------------------------------
+
+    def view_state(self, view: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT state FROM view_state WHERE view = ?", [view]))
+        return json.loads(rows[0]["state"]) if rows else None
+
+    def set_view_state(self, view: str, state: dict[str, Any]) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO view_state(view, state, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(view) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+                [view, _dumps(state), now()],
+            )
+
+    # -- summary ---------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        tables = ("images", "methods", "runs", "results", "scores")
+        return {t: int(self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
+
+    def info(self) -> dict[str, Any]:
+        """The stable summary ``iris info --json`` prints (documented in the README)."""
+        meta = self.meta()
+        by_kind = {
+            row["kind"]: row["n"]
+            for row in self.db.query(
+                "SELECT kind, count(*) AS n FROM images GROUP BY kind ORDER BY kind"
+            )
+        }
+        runs_by_status = {
+            row["status"]: row["n"]
+            for row in self.db.query(
+                "SELECT status, count(*) AS n FROM runs GROUP BY status ORDER BY status"
+            )
+        }
+        return {
+            "path": str(self.path),
+            "name": self.name,
+            "id": meta.get("id", ""),
+            "schema_version": schema_version(self.db.conn),
+            "created_at": meta.get("created_at", ""),
+            "created_by": meta.get("created_by", ""),
+            "counts": self.counts(),
+            "images_by_kind": by_kind,
+            "runs_by_status": runs_by_status,
+        }

@@ -1,0 +1,70 @@
+"""The bundled sample project, built on first use from ``resources/sample``.
+
+The shipped images live read-only inside the installation; IRIS builds a
+project from them in the user's data folder so that the first launch shows
+real content and nothing is ever written into the installation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from core.project import Project, is_project
+from resources import resource_path
+
+SAMPLE_DIR_NAME = "sample-project"
+
+
+def user_data_dir() -> Path:
+    """Where IRIS keeps per-user data: ``IRIS_DATA_DIR``, else the platform's convention."""
+    if os.environ.get("IRIS_DATA_DIR"):
+        return Path(os.environ["IRIS_DATA_DIR"]).expanduser()
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "IRIS"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "IRIS"
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "iris"
+
+
+def build_sample_project(dest: Path) -> Path:
+    """Build the sample project at ``dest`` from the shipped manifest."""
+    source = resource_path("sample")
+    manifest = json.loads((source / "manifest.json").read_text())
+    with Project.create(dest, name=manifest["name"]) as project:
+        project.set_meta("licence", manifest["licence"])
+        ids: dict[str, int] = {}
+        for entry in manifest["images"]:
+            data = (source / entry["file"]).read_bytes()
+            meta = {"recipe": entry["recipe"]} if "recipe" in entry else {}
+            record = project.add_image_bytes(
+                data,
+                name=entry["name"],
+                kind=entry["kind"],
+                parent_id=ids.get(entry.get("parent", "")),
+                source_path=f"resources/sample/{entry['file']}",
+                meta=meta,
+            )
+            ids[entry["name"]] = record.id
+    return dest
+
+
+def ensure_sample_project(dest: Path | None = None) -> Path:
+    """The sample project's folder, building it (atomically) if it does not exist yet."""
+    dest = dest or user_data_dir() / SAMPLE_DIR_NAME
+    if is_project(dest):
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".sample-", dir=dest.parent))
+    try:
+        build_sample_project(staging / "project")
+        if dest.exists() and not any(dest.iterdir()):
+            dest.rmdir()
+        os.replace(staging / "project", dest)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return dest
