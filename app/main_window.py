@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.project_browser import ProjectBrowser
 from app.settings import Settings
+from app.tools import TOOLS
 from app.views import VIEWS, ViewContext
 from app.worker import ComputeWorker, JobHandle
 from core.errors import IrisError
@@ -130,6 +131,13 @@ class MainWindow(QMainWindow):
             self._action(
                 view_menu, title, lambda _=False, n=name: self.show_view(n), f"Ctrl+{index}"
             )
+
+        if len(TOOLS):
+            tools_menu = self.menuBar().addMenu("&Tools")
+            for name in TOOLS.names():
+                meta = TOOLS.meta(name)
+                slot = lambda _=False, n=name: TOOLS.get(n)(self)  # noqa: E731
+                self._action(tools_menu, meta.get("title", name), slot, meta.get("shortcut"))
 
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts)

@@ -1,0 +1,11 @@
+"""Tools the main window offers in its Tools menu: a registry of ``open(window)`` functions.
+
+Each feature adds one line here; the function receives the MainWindow and
+opens its dialog or panel.
+"""
+
+from __future__ import annotations
+
+from core.registry import Registry
+
+TOOLS: Registry = Registry("tool")
