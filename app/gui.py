@@ -54,17 +54,16 @@ def application():
     return app
 
 
-def choose_project(explicit: str | None, settings) -> Path:
-    """The project to open: the one asked for, else the last one, else the sample project."""
-    from core.project import is_project
-    from core.sample_project import ensure_sample_project
+def open_initial_project(window, explicit: str | None) -> bool:
+    """Open the project asked for, else the last one, else the sample project (built on first use)."""
+    from core.paths import is_project
 
     if explicit:
-        return Path(explicit)
-    last = settings.last_project
-    if last and is_project(last):
-        return Path(last)
-    return ensure_sample_project()
+        return window.open_project(explicit)
+    last = window.settings.last_project
+    if last and is_project(last) and window.open_project(last):
+        return True
+    return window.open_sample_project()
 
 
 def launch(
@@ -85,26 +84,47 @@ def launch(
     worker = ComputeWorker()
     window = MainWindow(settings, worker)
     exit_code = 0
+    failed: list[str] = []
+
+    def fill_window() -> None:
+        # The window is already on screen; the project (SQLite, numpy, Pillow) loads next.
+        if not open_initial_project(window, project) and project:
+            failed.append(window.last_error or f"cannot open {project}")
+            app.exit(1)
+            return
+        if os.environ.get(STARTUP_PROBE_ENV):
+            QTimer.singleShot(0, lambda: (report_startup("IRIS_PROJECT_SHOWN"), app.quit()))
+        else:
+            worker.set_device(settings.device)
+
     try:
-        if not window.open_project(choose_project(project, settings)) and project:
-            raise IrisError(window.last_error or f"cannot open {project}")
         if view:
             window.show_view(view)
         window.show()
         if os.environ.get(STARTUP_PROBE_ENV):
-            QTimer.singleShot(0, lambda: (print("IRIS_WINDOW_SHOWN", flush=True), app.quit()))
-        else:
-            QTimer.singleShot(0, lambda: worker.set_device(settings.device))
+            QTimer.singleShot(0, lambda: report_startup("IRIS_WINDOW_SHOWN"))
+        QTimer.singleShot(0, fill_window)
         shooter = ScreenshotWhenIdle(window, worker, Path(screenshot), app) if screenshot else None
         if shooter:
             shooter.start()
         exit_code = app.exec()
+        if failed:
+            raise IrisError(failed[0])
         if screenshot and not Path(screenshot).is_file():
             exit_code = 1
     finally:
         worker.shutdown()
         window.close()
     return exit_code
+
+
+HEAVY_MODULES = ("torch", "pyiqa", "open3d", "google.genai", "spandrel", "cv2", "scipy")
+
+
+def report_startup(marker: str) -> None:
+    """For the startup benchmark: print ``marker`` and the heavy modules loaded so far."""
+    loaded = [name for name in HEAVY_MODULES if name in sys.modules]
+    print(f"{marker} {' '.join(loaded)}".strip(), flush=True)
 
 
 class ScreenshotWhenIdle:

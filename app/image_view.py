@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -16,14 +17,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.views import ViewContext
-from core.imageio import load_image
-from core.project import ImageRecord, Project
 from widgets.background import BackgroundLoader
 from widgets.image_canvas import ImageCanvas
 from widgets.qimage import rgb_to_qimage
 
+if TYPE_CHECKING:
+    from core.project import ImageRecord, Project
+
 
 def _load_for_display(path: str, max_pixels: int):
+    from core.imageio import load_image
+
     loaded = load_image(path, max_pixels=max_pixels)
     return rgb_to_qimage(loaded.pixels), loaded.pixels
 

@@ -24,9 +24,6 @@ from app.tools import TOOLS
 from app.views import VIEWS, ViewContext
 from app.worker import ComputeWorker, JobHandle
 from core.errors import IrisError
-from core.project import Project
-from core.project.importer import import_paths
-from core.sample_project import ensure_sample_project
 
 
 class MainWindow(QMainWindow):
@@ -36,7 +33,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.worker = worker
-        self.project: Project | None = None
+        self.project = None  # core.project.Project, imported with the first project
         self.last_error: str | None = None
         self.setWindowTitle("IRIS")
         self.setAcceptDrops(True)
@@ -154,6 +151,8 @@ class MainWindow(QMainWindow):
 
     def open_project(self, path: str | Path, *, create: bool = False) -> bool:
         """Open (or create) a project; on failure tell the user and keep the current one."""
+        from core.project import Project
+
         try:
             project = Project.open(path, create=create)
         except IrisError as exc:
@@ -179,6 +178,8 @@ class MainWindow(QMainWindow):
             self.browser.select_image(images[0].id)
 
     def open_sample_project(self) -> bool:
+        from core.sample_project import ensure_sample_project
+
         try:
             path = ensure_sample_project()
         except (IrisError, OSError) as exc:
@@ -220,6 +221,8 @@ class MainWindow(QMainWindow):
                 "No project open", "Open or create a project before importing images."
             )
             return None
+        from core.project.importer import import_paths
+
         handle = self.worker.submit(
             import_paths,
             self.project.path,

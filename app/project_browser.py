@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
-from core.project import ImageRecord, Project, RunRecord
-from core.thumbnails import make_thumbnail
 from widgets.thumbnail_grid import ThumbnailGrid, ThumbnailItem
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from core.project import ImageRecord, Project, RunRecord
 
 FILTERS = {
     "All images": None,
@@ -18,6 +24,14 @@ FILTERS = {
     "Run steps": "step",
     "Runs": "runs",
 }
+
+
+def _thumbnail(path: Path, size: int) -> np.ndarray:
+    from core.thumbnails import (
+        make_thumbnail,
+    )  # PIL and numpy load in the pool thread, not at startup
+
+    return make_thumbnail(path, size)
 
 
 def describe_image(image: ImageRecord) -> str:
@@ -45,7 +59,7 @@ class ProjectBrowser(QWidget):
         self.filter.addItems(list(FILTERS))
         self.filter.currentTextChanged.connect(lambda _text: self.refresh())
         self.summary = QLabel()
-        self.grid = ThumbnailGrid(make_thumbnail, size=112)
+        self.grid = ThumbnailGrid(_thumbnail, size=112)
         self.grid.selection_changed.connect(self._on_selection)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

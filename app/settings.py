@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from core.device import DEVICE_CHOICES
-from core.imageio import DEFAULT_MAX_PIXELS
-from core.sample_project import user_data_dir
+from core.limits import DEFAULT_MAX_PIXELS
+from core.paths import user_data_dir
 
 MAX_RECENT = 10
 

@@ -10,25 +10,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
-from core.project import Project, is_project
+from core.paths import is_project, user_data_dir
+from core.project import Project
 from resources import resource_path
 
 SAMPLE_DIR_NAME = "sample-project"
-
-
-def user_data_dir() -> Path:
-    """Where IRIS keeps per-user data: ``IRIS_DATA_DIR``, else the platform's convention."""
-    if os.environ.get("IRIS_DATA_DIR"):
-        return Path(os.environ["IRIS_DATA_DIR"]).expanduser()
-    if sys.platform == "win32":
-        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "IRIS"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "IRIS"
-    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "iris"
 
 
 def build_sample_project(dest: Path) -> Path:

@@ -8,12 +8,17 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from core.errors import ImageLoadError
+from core.limits import max_pixels_from_env
 
 
 def make_thumbnail(path: str | Path, size: int = 160) -> np.ndarray:
     """An RGB uint8 array whose longer side is at most ``size``, EXIF orientation applied."""
     try:
         with Image.open(path) as im:
+            if im.size[0] * im.size[1] > max_pixels_from_env():
+                raise ImageLoadError(
+                    path, "too-large", f"{im.size[0]}x{im.size[1]} exceeds the pixel limit"
+                )
             im.draft("RGB", (size, size))  # JPEG decodes at a reduced scale
             im = ImageOps.exif_transpose(im)
             if im.mode in {"I;16", "I;16B", "I;16L", "I"}:

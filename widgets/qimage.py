@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QImage
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def rgb_to_qimage(pixels: np.ndarray) -> QImage:
     """A deep-copied QImage of an (H, W, 3) uint8 or float [0, 1] array."""
+    import numpy as np
+
     if pixels.dtype != np.uint8:
         pixels = np.round(np.clip(pixels, 0.0, 1.0) * 255.0).astype(np.uint8)
     pixels = np.ascontiguousarray(pixels[..., :3])
@@ -18,6 +24,8 @@ def rgb_to_qimage(pixels: np.ndarray) -> QImage:
 
 def qimage_to_rgb(image: QImage) -> np.ndarray:
     """An (H, W, 3) uint8 copy of any QImage (widget grabs, exports)."""
+    import numpy as np
+
     image = image.convertToFormat(QImage.Format.Format_RGB888)
     width, height, stride = image.width(), image.height(), image.bytesPerLine()
     buffer = np.frombuffer(image.constBits(), dtype=np.uint8, count=stride * height)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
 
 from widgets.background import BackgroundLoader
 from widgets.qimage import rgb_to_qimage
+
+if TYPE_CHECKING:
+    import numpy as np
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 

@@ -22,7 +22,7 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from app.views import VIEWS
-    from core.project import is_project
+    from core.paths import is_project
 
     if args.project and not is_project(args.project):
         raise IrisError(f"{Path(args.project).resolve()}: not an IRIS project (no iris.db)")

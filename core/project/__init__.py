@@ -1,7 +1,8 @@
 """The project store: a folder with ``iris.db`` (SQLite, WAL) and content-addressed images."""
 
+from core.paths import DB_NAME, is_project
 from core.project.records import IMAGE_KINDS, RUN_STATUSES, ImageRecord, ResultRecord, RunRecord
-from core.project.store import DB_NAME, Project, is_project
+from core.project.store import Project
 
 __all__ = [
     "DB_NAME",

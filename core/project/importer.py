@@ -65,8 +65,8 @@ def import_paths(
     report = ImportReport()
     with Project.open(project_dir) as project:
         for done, path in enumerate(files):
-            check_cancelled(cancel)
             progress(done, len(files))
+            check_cancelled(cancel)
             try:
                 data = path.read_bytes() if path.is_file() else b""
                 loaded = load_image(data if data else path, max_pixels=max_pixels, name=str(path))

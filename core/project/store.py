@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sqlite_utils
 
 from core.errors import ProjectError
 from core.imageio import ImageInfo, LoadedImage, encode_png, load_image, read_info
+from core.paths import DB_NAME
+from core.project._sqlite_utils import sqlite_utils
 from core.project.blobs import BlobStore
 from core.project.records import (
     IMAGE_KINDS,
@@ -35,17 +36,12 @@ from core.project.records import (
 from core.project.schema import SCHEMA_VERSION, migrate, schema_version
 from core.version import __version__
 
-DB_NAME = "iris.db"
 BUSY_TIMEOUT_MS = 30_000
 
 
 def now() -> str:
     """UTC timestamp in ISO 8601, the one format every table uses."""
     return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def is_project(path: str | Path) -> bool:
-    return (Path(path) / DB_NAME).is_file()
 
 
 def _dumps(value: dict[str, Any] | None) -> str:
@@ -57,7 +53,7 @@ class Project:
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
-        self.db = sqlite_utils.Database(conn)
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self.blobs = BlobStore(path)
 
     # -- opening -----------------------------------------------------------------
