@@ -21,7 +21,7 @@ sysdeps:
 	@bash packaging/install-system-deps.sh
 
 run: $(STAMP)
-	$(VENV)/bin/iris gui
+	$(VENV)/bin/iris gui --sample
 
 test: $(STAMP) sysdeps
 	$(PY) -m ruff check app widgets core resources tests packaging

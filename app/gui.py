@@ -54,10 +54,12 @@ def application():
     return app
 
 
-def open_initial_project(window, explicit: str | None) -> bool:
+def open_initial_project(window, explicit: str | None, sample: bool = False) -> bool:
     """Open the project asked for, else the last one, else the sample project (built on first use)."""
     from core.paths import is_project
 
+    if sample:
+        return window.open_sample_project()
     if explicit:
         return window.open_project(explicit)
     last = window.settings.last_project
@@ -67,7 +69,10 @@ def open_initial_project(window, explicit: str | None) -> bool:
 
 
 def launch(
-    project: str | None = None, view: str | None = None, screenshot: str | None = None
+    project: str | None = None,
+    view: str | None = None,
+    screenshot: str | None = None,
+    sample: bool = False,
 ) -> int:
     """Open IRIS; with ``screenshot`` save the window once everything has loaded, then exit."""
     prepare_qt_environment(
@@ -88,7 +93,7 @@ def launch(
 
     def fill_window() -> None:
         # The window is already on screen; the project (SQLite, numpy, Pillow) loads next.
-        if not open_initial_project(window, project) and project:
+        if not open_initial_project(window, project, sample) and (project or sample):
             failed.append(window.last_error or f"cannot open {project}")
             app.exit(1)
             return

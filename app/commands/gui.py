@@ -10,9 +10,9 @@ from core.errors import IrisError
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("gui", help="open the IRIS window (the default command)")
-    parser.add_argument(
-        "--project", metavar="DIR", help="project folder (default: the last one, or the sample)"
-    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--project", metavar="DIR", help="project folder (default: the last one)")
+    where.add_argument("--sample", action="store_true", help="open the bundled sample project")
     parser.add_argument("--view", metavar="NAME", help="central view to show (see the View menu)")
     parser.add_argument(
         "--screenshot", metavar="PNG", help="save a screenshot once loaded, then exit"
@@ -30,4 +30,6 @@ def run(args: argparse.Namespace) -> int:
         VIEWS.get_name(args.view)
     from app.gui import launch
 
-    return launch(project=args.project, view=args.view, screenshot=args.screenshot)
+    return launch(
+        project=args.project, view=args.view, screenshot=args.screenshot, sample=args.sample
+    )

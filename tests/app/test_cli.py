@@ -100,6 +100,22 @@ def test_gui_screenshot_of_the_sample_project_on_first_launch(tmp_path):
     assert result.returncode == 0 and (tmp_path / "again.png").is_file()
 
 
+def test_gui_sample_flag_opens_the_sample_even_after_another_project(tmp_path):
+    with Project.create(tmp_path / "p", name="Other") as project:
+        project.add_image_array(np.zeros((8, 8, 3), np.float32), name="black", kind="imported")
+    assert (
+        iris(
+            "gui", "--project", str(tmp_path / "p"), "--screenshot", str(tmp_path / "a.png")
+        ).returncode
+        == 0
+    )
+    assert iris("gui", "--sample", "--screenshot", str(tmp_path / "b.png")).returncode == 0
+    assert iris("gui", "--sample", "--project", str(tmp_path / "p")).returncode == 2
+    from app.settings import Settings
+
+    assert Settings().last_project.endswith("sample-project")
+
+
 def test_gui_opens_a_given_project(tmp_path):
     with Project.create(tmp_path / "p", name="Mine") as project:
         project.add_image_array(np.full((32, 32, 3), 0.5, np.float32), name="grey", kind="imported")
