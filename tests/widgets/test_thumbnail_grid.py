@@ -1,0 +1,50 @@
+"""The thumbnail grid loads previews off the GUI thread and reports selections by key."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from widgets.qimage import qimage_to_rgb, rgb_to_qimage
+from widgets.thumbnail_grid import ThumbnailGrid, ThumbnailItem
+
+
+def test_previews_arrive_from_a_pool_thread(qtbot, tmp_path):
+    threads = []
+
+    def make(path, size):
+        threads.append(threading.current_thread().name)
+        colour = {"a": (255, 0, 0), "b": (0, 0, 255)}[path.name]
+        return np.full((size // 2, size, 3), colour, np.uint8)
+
+    grid = ThumbnailGrid(make, size=32)
+    qtbot.addWidget(grid)
+    with qtbot.waitSignal(grid.thumbnails_ready, timeout=5000):
+        grid.set_items(
+            [
+                ThumbnailItem("A", "first", tmp_path / "a"),
+                ThumbnailItem("B", "second", tmp_path / "b"),
+            ]
+        )
+    assert threads and threading.current_thread().name not in threads
+    icon = qimage_to_rgb(grid.item(1).icon().pixmap(32, 16).toImage())
+    assert tuple(icon[8, 16]) == (0, 0, 255)
+    grid.select_key("B")
+    assert grid.selected_keys() == ["B"]
+
+
+def test_a_failed_preview_is_reported_in_the_tooltip(qtbot, tmp_path):
+    def broken(path, size):
+        raise OSError("unreadable file")
+
+    grid = ThumbnailGrid(broken, size=16)
+    qtbot.addWidget(grid)
+    with qtbot.waitSignal(grid.thumbnails_ready, timeout=5000):
+        grid.set_items([ThumbnailItem(1, "bad", tmp_path / "x", tooltip="bad file")])
+    assert "preview failed: unreadable file" in grid.item(0).toolTip()
+
+
+def test_qimage_round_trip_is_exact():
+    pixels = np.random.default_rng(0).integers(0, 256, (7, 13, 3), dtype=np.uint8)
+    np.testing.assert_array_equal(qimage_to_rgb(rgb_to_qimage(pixels)), pixels)
