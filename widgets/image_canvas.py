@@ -40,15 +40,19 @@ class ImageCanvas(QGraphicsView):
         return self.transform().m11()
 
     def fit(self) -> None:
+        """Show the whole image, and keep it fitted when the view is resized."""
+        self._fit_pending = True
         if self.has_image():
             self.fitInView(self._item, Qt.AspectRatioMode.KeepAspectRatio)
             self._update_sampling()
 
     def actual_size(self) -> None:
+        self._fit_pending = False
         self.resetTransform()
         self._update_sampling()
 
     def zoom_by(self, factor: float) -> None:
+        self._fit_pending = False
         self.scale(factor, factor)
         self._update_sampling()
 
