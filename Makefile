@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.iris-installed
 # The torch build this machine serves from local disk; pyproject.toml keeps a range around it.
 TORCH_PINS ?= torch==2.14.1 torchvision==0.29.1
 
-.PHONY: run test bench lint format env sysdeps clean
+.PHONY: run test bench lint format env sysdeps clean package package-test
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,18 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(PY) -m ruff format app widgets core resources tests packaging
 	$(PY) -m ruff check --fix app widgets core resources tests packaging
+
+# The frozen desktop build (onedir) in dist/iris; see packaging/README.md.
+package: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[package]'
+	$(PY) -m PyInstaller packaging/iris.spec --noconfirm --distpath dist --workpath build/pyinstaller
+
+# Runs the frozen build's smoke test with no display and, where `unshare -n` works, no network.
+NONET := $(shell unshare -n true 2>/dev/null && echo "unshare -n")
+package-test:
+	@test -x dist/iris/iris || { echo "no dist/iris/iris: run 'make package' first"; exit 1; }
+	env -u DISPLAY QT_QPA_PLATFORM=offscreen IRIS_DATA_DIR=$$(mktemp -d) IRIS_CONFIG_DIR=$$(mktemp -d) \
+		$(NONET) dist/iris/iris --smoke-test
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .ruff_cache
