@@ -111,6 +111,7 @@ def line_kernel(length: float, angle_deg: float) -> np.ndarray:
     p2 = (int(round((centre + dx) * (1 << shift))), int(round((centre + dy) * (1 << shift))))
     cv2.line(big, p1, p2, 1.0, thickness=scale, lineType=cv2.LINE_AA, shift=shift)
     kernel = cv2.resize(big, (size, size), interpolation=cv2.INTER_AREA)
+    kernel = 0.5 * (kernel + kernel[::-1, ::-1])  # exactly centred: blurring must not shift
     return kernel / max(float(kernel.sum()), 1e-12)
 
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from core.degrade.base import DegradationError, check_severity
 from core.degrade.registry import DEGRADATIONS, get_degradation
+from core.errors import RegistryError
 from core.jobs import check_cancelled
 
 RECIPE_FORMAT = "iris-degradation-recipe"
@@ -60,7 +61,10 @@ class Step:
             raise DegradationError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
         if "kind" not in data:
             raise DegradationError(f"{where}: missing 'kind'")
-        kind = DEGRADATIONS.get_name(str(data["kind"]))
+        try:
+            kind = DEGRADATIONS.get_name(str(data["kind"]))
+        except RegistryError as exc:
+            raise DegradationError(f"{where}: {exc}") from None
         params = data.get("params") or {}
         if not isinstance(params, Mapping):
             raise DegradationError(f"{where}: 'params' must be an object")
