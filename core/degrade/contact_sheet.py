@@ -88,7 +88,7 @@ def contact_sheet(
 
 
 def save_sheet(path: str, sheet: np.ndarray, palette: bool = False) -> None:
-    """Save as PNG; ``palette`` quantises to 256 colours (no dithering) for a small README file."""
+    """Save as PNG; ``palette`` quantises to 256 colours (median cut, no dithering) for a small README file."""
     import io
 
     from PIL import Image
