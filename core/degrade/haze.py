@@ -85,6 +85,19 @@ def depth_for(spec: str, inputs: Mapping[str, Any], height: int, width: int) -> 
     return relative_depth(load_depth_file(spec), height, width)
 
 
+def _patches(height: int, width: int, rng: np.random.Generator) -> np.ndarray:
+    """Smooth random field in [-1, 1] with blobs about a sixth of the image across.
+
+    Drawn on a coarse grid and enlarged, which costs the same at any image size.
+    """
+    cells = 12
+    rows = max(2, round(cells * height / max(height, width)))
+    cols = max(2, round(cells * width / max(height, width)))
+    coarse = gaussian_blur(rng.standard_normal((rows, cols), dtype=np.float32), 1.0)
+    field = resize(coarse[..., None], width, height, "bicubic", clip=False)[..., 0]
+    return field / max(float(np.abs(field).max()), 1e-6)
+
+
 def _haze(
     px: np.ndarray, rng: np.random.Generator, p: dict[str, Any], inputs: Mapping
 ) -> np.ndarray:
@@ -92,11 +105,7 @@ def _haze(
     depth = depth_for(p["depth"], inputs, height, width)
     beta = np.full((height, width), p["beta"], np.float32)
     if p["patchiness"] > 0:  # uneven fog: low-frequency variation of the density
-        field = gaussian_blur(
-            rng.standard_normal((height, width), dtype=np.float32), max(height, width) / 12.0
-        )
-        field /= max(float(np.abs(field).max()), 1e-6)
-        beta *= 1.0 + np.float32(p["patchiness"]) * field
+        beta *= 1.0 + np.float32(p["patchiness"]) * _patches(height, width, rng)
     transmission = np.exp(-beta * depth)[..., None]
     return px * transmission + np.float32(p["airlight"]) * (1.0 - transmission)
 

@@ -19,8 +19,13 @@ def _cv2():
     return cv2
 
 
-def resize(pixels: np.ndarray, width: int, height: int, method: str = "area") -> np.ndarray:
-    """Resize to ``width`` x ``height`` with ``area``, ``bilinear``, ``bicubic`` or ``nearest``."""
+def resize(
+    pixels: np.ndarray, width: int, height: int, method: str = "area", clip: bool = True
+) -> np.ndarray:
+    """Resize to ``width`` x ``height`` (``area``, ``bilinear``, ``bicubic``, ``nearest``, ``lanczos``).
+
+    ``clip`` keeps images in [0, 1] (bicubic overshoots); fields of signed values pass False.
+    """
     cv2 = _cv2()
     flags = {
         "area": cv2.INTER_AREA,
@@ -36,7 +41,8 @@ def resize(pixels: np.ndarray, width: int, height: int, method: str = "area") ->
     )
     if out.ndim == 2 and pixels.ndim == 3:
         out = out[..., None]
-    return np.clip(out, 0.0, 1.0).astype(np.float32, copy=False)
+    out = np.clip(out, 0.0, 1.0) if clip else out
+    return out.astype(np.float32, copy=False)
 
 
 def down_up(
