@@ -37,6 +37,12 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument("--recipe", metavar="FILE", help="recipe JSON (a chain of steps)")
     parser.add_argument("--out", metavar="PATH", help="output PNG (or folder in folder mode)")
+    parser.add_argument(
+        "--project",
+        metavar="DIR",
+        help="instead of --out: import IMAGE as the clean original and add its degraded "
+        "copy to this project, linked to it",
+    )
     parser.add_argument("--save-recipe", metavar="FILE", help="also write the recipe used as JSON")
     parser.add_argument("--list", action="store_true", help="list the kinds and their parameters")
     parser.add_argument("--json", action="store_true", help="print JSON")
@@ -125,14 +131,18 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.image:
         raise IrisError("give an IMAGE (file or folder), or --list")
-    if not args.out:
-        raise IrisError("give --out (a .png file, or a folder for folder mode)")
+    if not args.out and not args.project:
+        raise IrisError("give --out (a .png file, or a folder for folder mode) or --project")
+    if args.out and args.project:
+        raise IrisError("give either --out or --project, not both")
     source = Path(args.image)
     if not source.exists():
         raise IrisError(f"{source}: no such file or folder")
     recipe = build_recipe(args)
     if args.save_recipe:
         recipe.save(args.save_recipe)
+    if args.project:
+        return run_project(args, source, recipe)
     if source.is_dir():
         report = degrade_folder(source, args.out, recipe, args.seed, progress=_progress(args))
         if args.json:
@@ -150,3 +160,21 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(out)
     return 0
+
+
+def run_project(args: argparse.Namespace, source: Path, recipe) -> int:
+    from core.degrade.batch import degrade_paths_into_project, provenance
+    from core.project import Project
+
+    Project.open(args.project).close()  # an existing project only: never create one by accident
+    made, refused = degrade_paths_into_project(
+        args.project, [source], recipe, args.seed, progress=_progress(args)
+    )
+    if args.json:
+        errors = [{"path": p, "error": e} for p, e in refused]
+        print(json.dumps({"degraded": made, "errors": errors, **provenance(recipe, args.seed)}))
+    else:
+        print(f"added {len(made)} degraded images to {args.project}, refused {len(refused)}")
+        for _path, error in refused:
+            print(f"  refused: {error}")
+    return 1 if refused else 0

@@ -180,3 +180,37 @@ def degrade_into_project(
             if progress is not None:
                 progress(index + 1, len(image_ids))
     return made
+
+
+def degrade_paths_into_project(
+    project_path: str | Path,
+    paths: Sequence[str | Path],
+    recipe: Recipe,
+    seed: int,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[list[int], list[tuple[str, str]]]:
+    """Import image files or folders as clean originals (once), then add their degraded copies.
+
+    Returns the new degraded image ids and the files that could not be imported.
+    """
+    from core.project import Project
+    from core.project.blobs import sha256_of
+    from core.project.importer import expand_paths, import_paths
+
+    recipe.validate()
+    report = import_paths(project_path, paths, cancel=cancel)
+    refused = {path for path, _error in report.errors}
+    clean_ids: list[int] = []
+    with Project.open(project_path) as project:
+        for path in expand_paths(paths):
+            if str(path) in refused:
+                continue
+            found = project.find_images(sha256_of(path.read_bytes()), kind="imported")
+            if found and found[0].id not in clean_ids:
+                clean_ids.append(found[0].id)
+    made = degrade_into_project(
+        project_path, clean_ids, recipe, seed, progress=progress, cancel=cancel
+    )
+    return made, list(report.errors)

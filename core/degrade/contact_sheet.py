@@ -97,7 +97,9 @@ def save_sheet(path: str, sheet: np.ndarray, palette: bool = False) -> None:
 
     image = Image.fromarray(sheet)
     if palette:
-        image = image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        image = image.quantize(
+            256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE, kmeans=2
+        )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     write_atomic(path, buffer.getvalue())

@@ -103,3 +103,25 @@ def test_contact_sheet(clean, tmp_path, capsys):
     assert pixels.shape[0] > rows * 48 and pixels.shape[1] > 3 * 3 * 48
     assert pixels.std() > 0.05  # tiles, not an empty canvas
     assert np.mean(pixels > 0.97) < 0.9
+
+
+def test_project_mode_links_degraded_images_to_imported_originals(clean, tmp_path, capsys):
+    from core.project import Project
+
+    with Project.create(tmp_path / "proj"):
+        pass
+    args = ["degrade", str(clean), "--kind", "haze", "--seed", "4", "--project"]
+    assert main([*args, str(tmp_path / "proj"), "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main([*args, str(tmp_path / "proj"), "--json", "--severity", "5"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    with Project.open(tmp_path / "proj") as project:
+        originals = project.images(kind="imported")
+        assert len(originals) == 1  # imported once, degraded twice
+        for new_id, severity in ((first["degraded"][0], 3), (second["degraded"][0], 5)):
+            record = project.image(new_id)
+            assert record.kind == "degraded" and record.parent_id == originals[0].id
+            assert record.meta["seed"] == 4
+            assert record.meta["recipe"]["steps"][0]["severity"] == severity
+    assert main([*args, str(tmp_path / "nothing-here")]) == 1
+    assert "not an IRIS project" in capsys.readouterr().err

@@ -88,3 +88,15 @@ def test_unreadable_recipe_files(tmp_path):
 def test_bad_seeds_are_refused(seed, scene):
     with pytest.raises(DegradationError, match="seed must be"):
         apply_recipe(scene, CHAIN, seed)
+
+
+def test_shipped_example_recipes_load_and_apply(scene):
+    from resources import resource_path
+
+    files = sorted(resource_path("recipes").glob("*.json"))
+    assert len(files) >= 5
+    for path in files:
+        recipe = Recipe.load(path)
+        assert recipe.name, path
+        out = apply_recipe(scene, recipe, 0)
+        assert np.abs(out - scene).mean() > 0.01, path
