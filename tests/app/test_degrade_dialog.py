@@ -128,3 +128,13 @@ def test_apply_adds_linked_degraded_images_with_recipe_and_seed(window, qtbot):
         assert record.meta["seed"] == 42
         assert Recipe.from_dict(record.meta["recipe"]) == dialog.recipe().resolved()
     assert set(ids) <= set(window.browser.grid.keys())
+
+
+def test_the_tools_menu_offers_degrade(window):
+    texts = [a.text() for a in window.menuBar().actions()]
+    assert "&Tools" in texts
+    tools = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Tools")
+    action = next(a for a in tools.actions() if a.text() == "&Degrade...")
+    assert action.shortcut().toString() == "Ctrl+D"
+    action.trigger()
+    assert window._degrade_dialog.isVisible()

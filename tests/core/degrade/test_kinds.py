@@ -119,3 +119,37 @@ def test_bad_pixels_are_refused():
     kind = get_degradation("gaussian_blur")
     with pytest.raises(DegradationError, match=r"expected \(H, W, 3\)"):
         kind.apply(np.zeros((8, 8), np.float32), np.random.default_rng(0), kind.resolve(1))
+
+
+def test_a_chain_of_every_kind_gives_the_same_bytes_in_another_process(scene, tmp_path):
+    """Byte-identical across processes too (no thread-order or import-order effects)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from core.degrade import Step
+    from core.imageio import save_png
+
+    root = Path(__file__).resolve().parents[3]
+    recipe = Recipe([Step(kind, 2) for kind in ALL_KINDS])
+    recipe.save(tmp_path / "all.json")
+    save_png(tmp_path / "clean.png", scene)
+    here = encode_degraded_png(
+        apply_recipe(load_clean(tmp_path / "clean.png"), recipe, 123), recipe, 123
+    )
+    code = (
+        "import sys; from app.cli import main; sys.exit(main(['degrade', sys.argv[1], "
+        "'--recipe', sys.argv[2], '--seed', '123', '--out', sys.argv[3]]))"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "clean.png"), str(tmp_path / "all.json"),
+         str(tmp_path / "there.png")],
+        check=True, env={**__import__("os").environ, "PYTHONPATH": str(root)},
+    )  # fmt: skip
+    assert (tmp_path / "there.png").read_bytes() == here
+
+
+def load_clean(path):
+    from core.imageio import load_image
+
+    return load_image(path).pixels
