@@ -9,3 +9,6 @@ from __future__ import annotations
 from core.registry import Registry
 
 TOOLS: Registry = Registry("tool")
+TOOLS.register_lazy(
+    "degrade", "app.degrade_dialog:open_degrade_dialog", title="&Degrade...", shortcut="Ctrl+D"
+)
