@@ -22,7 +22,13 @@ def test_pyramid_levels_and_memory():
     rgb = np.random.default_rng(0).integers(0, 256, (300, 500, 3), dtype=np.uint8)
     levels = build_pyramid(rgb, min_size=32)
     assert levels[0] is rgb
-    assert [lv.shape[:2] for lv in levels] == [(300, 500), (150, 250), (75, 125), (38, 63)]
+    assert [lv.shape[:2] for lv in levels] == [
+        (300, 500),
+        (150, 250),
+        (75, 125),
+        (38, 63),
+        (19, 32),
+    ]
     assert nbytes(levels) < rgb.nbytes * 4 / 3 + 1000
 
 
