@@ -244,6 +244,39 @@ def make_figure(
     return Figure(layout, list(labels), crops, fulls)
 
 
+def export_figure(
+    images: Sequence[np.ndarray],
+    labels: Sequence[str],
+    crop: Crop,
+    path: str | Path | None = None,
+    *,
+    scale: float = 1.0,
+    with_full: bool = False,
+    offsets: Sequence[tuple[float, float]] | None = None,
+    columns: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Path | bytes:
+    """Make the figure and write it to ``path`` (format from its suffix), or return PNG bytes."""
+    if path is not None:
+        format_of(path)  # refuse a bad name before any work
+    figure = make_figure(
+        images,
+        labels,
+        crop,
+        scale=scale,
+        with_full=with_full,
+        offsets=offsets,
+        columns=columns,
+        progress=progress,
+        cancel=cancel,
+    )
+    check_cancelled(cancel)
+    if path is None:
+        return encode_figure(figure, "png")
+    return save_figure(figure, path)
+
+
 def _font(size: int = 14) -> ImageFont.ImageFont:
     try:
         return ImageFont.load_default(size=size)
