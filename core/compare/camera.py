@@ -19,6 +19,11 @@ MIN_ZOOM = 1e-3
 MAX_ZOOM = 512.0
 
 
+def _mid(extent: float) -> float:
+    """A view's centre line, on a whole pixel so views one pixel apart in size stay aligned."""
+    return float(math.floor(extent / 2.0))
+
+
 @dataclass(frozen=True)
 class Affine:
     """``screen = a * image + b`` on each axis (no rotation, no shear)."""
@@ -61,17 +66,17 @@ class Camera:
         span_y = self.zoom * self.frame_height
         return Affine(
             ax=span_x / w,
-            bx=(dx / w - self.center_u) * span_x + vw / 2.0,
+            bx=(dx / w - self.center_u) * span_x + _mid(vw),
             ay=span_y / h,
-            by=(dy / h - self.center_v) * span_y + vh / 2.0,
+            by=(dy / h - self.center_v) * span_y + _mid(vh),
         )
 
     def screen_to_normalized(
         self, sx: float, sy: float, view_size: tuple[float, float]
     ) -> tuple[float, float]:
         vw, vh = view_size
-        u = self.center_u + (sx - vw / 2.0) / (self.zoom * self.frame_width)
-        v = self.center_v + (sy - vh / 2.0) / (self.zoom * self.frame_height)
+        u = self.center_u + (sx - _mid(vw)) / (self.zoom * self.frame_width)
+        v = self.center_v + (sy - _mid(vh)) / (self.zoom * self.frame_height)
         return u, v
 
     def image_scale(self, image_width: int) -> float:
@@ -90,8 +95,8 @@ class Camera:
         u, v = self.screen_to_normalized(sx, sy, view_size)
         self.set_zoom(self.zoom * factor)
         vw, vh = view_size
-        self.center_u = u - (sx - vw / 2.0) / (self.zoom * self.frame_width)
-        self.center_v = v - (sy - vh / 2.0) / (self.zoom * self.frame_height)
+        self.center_u = u - (sx - _mid(vw)) / (self.zoom * self.frame_width)
+        self.center_v = v - (sy - _mid(vh)) / (self.zoom * self.frame_height)
 
     def pan(self, dx_screen: float, dy_screen: float) -> None:
         """Move the content by a screen-pixel drag."""
@@ -113,10 +118,10 @@ class Camera:
         """Nudge the centre so the frame's top-left corner lands on a whole screen pixel."""
         vw, vh = view_size
         span_x, span_y = self.zoom * self.frame_width, self.zoom * self.frame_height
-        left = math.floor(vw / 2.0 - self.center_u * span_x + 0.5)
-        top = math.floor(vh / 2.0 - self.center_v * span_y + 0.5)
-        self.center_u = (vw / 2.0 - left) / span_x
-        self.center_v = (vh / 2.0 - top) / span_y
+        left = math.floor(_mid(vw) - self.center_u * span_x + 0.5)
+        top = math.floor(_mid(vh) - self.center_v * span_y + 0.5)
+        self.center_u = (_mid(vw) - left) / span_x
+        self.center_v = (_mid(vh) - top) / span_y
 
     # -- persistence -------------------------------------------------------------
 

@@ -19,7 +19,9 @@ MODE_TITLES = {"side": "Side by side", "swipe": "Swipe", "difference": "Differen
 LAYOUT_TITLES = {"auto": "Auto grid", "rows": "One row", "columns": "One column"}
 
 
-def spin_box(low: float, high: float, step: float, decimals: int, suffix: str = "") -> QDoubleSpinBox:
+def spin_box(
+    low: float, high: float, step: float, decimals: int, suffix: str = ""
+) -> QDoubleSpinBox:
     box = QDoubleSpinBox()
     box.setRange(low, high)
     box.setSingleStep(step)

@@ -210,6 +210,24 @@ class CompareWidget(QWidget):
             self._auto_fit = False
             self._camera_changed()
 
+    def set_view(
+        self,
+        zoom: float,
+        center: tuple[float, float] | None = None,
+        snap: bool = True,
+    ) -> None:
+        """Place the camera: ``zoom`` screen px per frame px, ``center`` normalized.
+
+        ``snap`` puts frame pixel edges on whole screen pixels (exact read-backs).
+        """
+        self.camera.set_zoom(zoom)
+        if center is not None:
+            self.camera.center_u, self.camera.center_v = center
+        if snap:
+            self.camera.snap_center(self.view_size())
+        self._auto_fit = False
+        self._camera_changed()
+
     def zoom_by(self, factor: float) -> None:
         width, height = self.view_size()
         self.zoom_at(factor, width / 2.0, height / 2.0, (width, height))
