@@ -9,6 +9,8 @@ images are saved in the project (``view_state("compare")``) and restored on reop
 
 from __future__ import annotations
 
+import sqlite3
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import (
@@ -112,7 +114,6 @@ class CompareView(QWidget):
     def set_project(self, project: Project | None) -> None:
         """Show a project's saved comparison (images, layout, mode, crop, camera)."""
         if self._save_timer.isActive():
-            self._save_timer.stop()
             self.save_state()
         self.project = project
         self._cache.clear()
@@ -228,11 +229,26 @@ class CompareView(QWidget):
     # -- persistence -------------------------------------------------------------
 
     def save_state(self) -> None:
+        """Write layout, mode, crop, camera and images into the project.
+
+        The main window closes a project before handing views the next one, so a
+        save still pending then goes through a connection of its own.
+        """
+        self._save_timer.stop()
         if self.project is None:
             return
         state = self.compare.state_dict()
         state["image_ids"] = [r.id for r in self.records]
-        self.project.set_view_state(VIEW_NAME, state)
+        try:
+            self.project.set_view_state(VIEW_NAME, state)
+        except sqlite3.ProgrammingError:  # closed under us
+            with Project.open(self.project.path) as project:
+                project.set_view_state(VIEW_NAME, state)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self._save_timer.isActive():
+            self.save_state()
+        super().hideEvent(event)
 
     def _figure_options_changed(self) -> None:
         self.compare.state.figure_scale = self.figure_scale.value()
