@@ -104,3 +104,81 @@ def difference_image(
 ) -> np.ndarray:
     """Error of ``image`` against ``reference`` as colours: the difference view's pixels."""
     return colorize(difference(image, reference, mode), mode, scale)
+
+
+# -- 8-bit fast path: the view's per-frame error maps -------------------------------------
+
+# mode: (range of the integer statistic over 3 channels, error of a statistic value)
+_INTEGER_MODES = {
+    "absolute": ((0, 765), lambda s: s / 765.0),
+    "squared": ((0, 195075), lambda s: s / (3 * 255.0**2)),
+    "signed": ((-765, 765), lambda s: s / 765.0),
+}
+_table_cache: dict[tuple[str, float], np.ndarray] = {}
+
+
+def pack_colours(rgb: np.ndarray) -> np.ndarray:
+    """(..., 3) uint8 colours as uint32 ``0xffRRGGBB`` (Qt's RGB32 pixels)."""
+    rgb = rgb.astype(np.uint32)
+    return (0xFF000000 | (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]).astype(np.uint32)
+
+
+def _colour_table(mode: str, scale: float) -> np.ndarray:
+    """Packed colours of every possible integer statistic of ``mode`` at ``scale``."""
+    key = (mode, float(scale))
+    table = _table_cache.get(key)
+    if table is None:
+        (low, high), error_of = _INTEGER_MODES[mode]
+        errors = error_of(np.arange(low, high + 1, dtype=np.float64))
+        table = pack_colours(colorize(errors, mode, scale))
+        if len(_table_cache) > 16:
+            _table_cache.clear()
+        _table_cache[key] = table
+    return table
+
+
+def _statistic(image: np.ndarray, reference: np.ndarray, mode: str) -> np.ndarray:
+    """Sum over channels of |d|, d^2 or d (d = image - reference), in integers."""
+    wide = np.int32 if mode == "squared" else np.int16
+    total = None
+    for c in range(3):
+        d = image[..., c].astype(wide)
+        d -= reference[..., c]
+        if mode == "absolute":
+            np.abs(d, out=d)
+        elif mode == "squared":
+            np.multiply(d, d, out=d)
+        if total is None:
+            total = d
+        else:
+            total += d
+    return total
+
+
+def difference_xrgb32(
+    image: np.ndarray, reference: np.ndarray, mode: str, scale: float
+) -> np.ndarray:
+    """The difference view's pixels of two uint8 RGB arrays, as (H, W) uint32 0xffRRGGBB.
+
+    The error of a pixel is computed exactly from the integer channel sums (in
+    float64, once per possible sum) before it is coloured, so a frame costs a
+    few integer operations and one lookup per pixel. ``relative`` depends on
+    the reference value and takes the float path.
+    """
+    if image.shape != reference.shape:
+        raise ValueError(f"shapes differ: {image.shape} vs reference {reference.shape}")
+    if mode not in _INTEGER_MODES:
+        return pack_colours(difference_image(image, reference, mode, scale))
+    (low, _high), _ = _INTEGER_MODES[mode]
+    values = _statistic(image, reference, mode)
+    if low:
+        values -= low
+    return _colour_table(mode, scale).take(values)
+
+
+def difference_image_u8(
+    image: np.ndarray, reference: np.ndarray, mode: str, scale: float
+) -> np.ndarray:
+    """:func:`difference_xrgb32` as (H, W, 3) uint8 RGB."""
+    packed = difference_xrgb32(image, reference, mode, scale)
+    return np.stack([(packed >> s) & 0xFF for s in (16, 8, 0)], axis=-1).astype(np.uint8)

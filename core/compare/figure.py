@@ -103,8 +103,13 @@ def resample_box(
     px1, py1 = round((cx1 - x0) / step_x), round((cy1 - y0) / step_y)
     if px1 <= px0 or py1 <= py0:
         return out
-    part = Image.fromarray(pixels).resize(
-        (px1 - px0, py1 - py0), Image.Resampling.BOX, box=(cx0, cy0, cx1, cy1)
+    ix0, iy0 = int(np.floor(cx0)), int(np.floor(cy0))
+    ix1, iy1 = int(np.ceil(cx1)), int(np.ceil(cy1))
+    region = np.ascontiguousarray(pixels[iy0:iy1, ix0:ix1])  # only the part that is used
+    part = Image.fromarray(region).resize(
+        (px1 - px0, py1 - py0),
+        Image.Resampling.BOX,
+        box=(cx0 - ix0, cy0 - iy0, cx1 - ix0, cy1 - iy0),
     )
     out[py0:py1, px0:px1] = np.asarray(part)
     return out

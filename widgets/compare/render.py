@@ -11,11 +11,19 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QStaticText,
+    QTransform,
+)
 
 from core.compare.camera import Affine
-from core.compare.difference import difference_image
+from core.compare.difference import difference_xrgb32
 from widgets.compare.pyramid_image import PyramidImage
 
 PIXEL_TEXT_MIN_SCALE = 44.0  # screen px per pixel from which values are written inside pixels
@@ -63,17 +71,30 @@ def draw_image(
     """Draw the visible part of ``image``; ``lut`` (256 uint8) applies exposure/levels."""
     scale = min(affine.ax, affine.ay)
     k = image.level_for(scale)
-    box = visible_box(image, affine, view, k)
-    if box is None:
-        return
-    x0, y0, x1, y1 = box
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, scale < 1.0)
-    target = target_rect(image, affine, k, box)
-    if lut is None:
-        painter.drawImage(target, image.qimages[k], QRectF(x0, y0, x1 - x0, y1 - y0))
+    if lut is not None:
+        box = visible_box(image, affine, view, k)
+        if box is None:
+            return
+        x0, y0, x1, y1 = box
+        qimage, _keep = _qimage(lut[image.levels[k][y0:y1, x0:x1]])
+        painter.drawImage(target_rect(image, affine, k, box), qimage)
         return
-    qimage, _keep = _qimage(lut[image.levels[k][y0:y1, x0:x1]])
-    painter.drawImage(target, qimage)
+    # Qt's fast scaled blit rounds the target's edges to whole pixels: give it whole-pixel
+    # edges and the matching fractional source, so it samples where the camera says.
+    left, top = affine.to_screen(0.0, 0.0)
+    right, bottom = affine.to_screen(float(image.width), float(image.height))
+    tx0 = round(max(view.left(), min(left, right)))
+    ty0 = round(max(view.top(), min(top, bottom)))
+    tx1 = round(min(view.right() + 1, max(left, right)))
+    ty1 = round(min(view.bottom() + 1, max(top, bottom)))
+    if tx1 <= tx0 or ty1 <= ty0:
+        return
+    fx, fy = image.level_factor(k)
+    ix0, iy0 = affine.to_image(tx0, ty0)
+    ix1, iy1 = affine.to_image(tx1, ty1)
+    source = QRectF(ix0 * fx, iy0 * fy, (ix1 - ix0) * fx, (iy1 - iy0) * fy)
+    painter.drawImage(QRectF(tx0, ty0, tx1 - tx0, ty1 - ty0), image.qimages[k], source)
 
 
 def sample_nearest(
@@ -81,18 +102,20 @@ def sample_nearest(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Level-k pixels nearest to level-0 coordinates ``xs`` (columns) x ``ys`` (rows).
 
-    Returns the (len(ys), len(xs), 3) pixels and a mask of the ones inside the image.
+    Returns the (len(ys), len(xs), 3) RGB pixels and a mask of the ones inside the image.
     """
     fx, fy = image.level_factor(k)
-    level = image.levels[k]
-    cols = np.floor(xs * fx).astype(np.int64)
-    rows = np.floor(ys * fy).astype(np.int64)
+    level = image.packed[k]
+    cols = np.floor(xs * fx).astype(np.intp)
+    rows = np.floor(ys * fy).astype(np.intp)
     inside = ((rows >= 0) & (rows < level.shape[0]))[:, None] & (
         (cols >= 0) & (cols < level.shape[1])
     )[None, :]
     rows = np.clip(rows, 0, level.shape[0] - 1)
     cols = np.clip(cols, 0, level.shape[1] - 1)
-    return level[rows[:, None], cols[None, :]], inside
+    # Rows then columns: two cheap takes instead of one 2-D fancy index.
+    picked = level.take(rows, axis=0).take(cols, axis=1)
+    return picked[..., 2::-1], inside
 
 
 def draw_difference(
@@ -126,12 +149,44 @@ def draw_difference(
     rx = (cx * affine.ax + affine.bx - ref_affine.bx) / ref_affine.ax
     ry = (cy * affine.ay + affine.by - ref_affine.by) / ref_affine.ay
     kr = reference.level_for(min(ref_affine.ax, ref_affine.ay))
-    theirs, inside = sample_nearest(reference, kr, rx, ry)
-    colours = difference_image(mine, theirs, mode, scale)
-    colours[~inside] = (outside.red(), outside.green(), outside.blue())
+    if reference.size == image.size and ref_affine == affine and kr == k:
+        theirs = reference.levels[k][y0:y1, x0:x1]  # same grid: no resampling
+        inside = None
+    else:
+        theirs, inside = sample_nearest(reference, kr, rx, ry)
+    colours = difference_xrgb32(mine, theirs, mode, scale)
+    if inside is not None and not inside.all():
+        colours[~inside] = outside.rgb()
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, zoom < 1.0)
-    qimage, _keep = _qimage(colours)
+    h, w = colours.shape
+    qimage = QImage(colours.data, w, h, 4 * w, QImage.Format.Format_RGB32)
     painter.drawImage(target_rect(image, affine, k, box), qimage)
+
+
+class _ValueTexts:
+    """Prepared texts "0".."255" for one pixel size (drawing prepared text is fast)."""
+
+    def __init__(self) -> None:
+        self.pixel_size = -1
+        self.texts: list[QStaticText] = []
+        self.widths: list[float] = []
+        self.line = 0.0
+
+    def prepare(self, font: QFont) -> None:
+        if font.pixelSize() == self.pixel_size:
+            return
+        self.pixel_size = font.pixelSize()
+        self.texts, self.widths = [], []
+        metrics = QFontMetricsF(font)
+        for value in range(256):
+            text = QStaticText(str(value))
+            text.prepare(QTransform(), font)
+            self.texts.append(text)
+            self.widths.append(metrics.horizontalAdvance(str(value)))
+        self.line = metrics.height()
+
+
+_VALUE_TEXTS = _ValueTexts()
 
 
 def draw_pixel_values(
@@ -151,14 +206,24 @@ def draw_pixel_values(
     font = QFont(painter.font())
     font.setPixelSize(max(8, min(14, int(affine.ax / 4.2))))
     painter.setFont(font)
-    block = image.levels[0][y0:y1, x0:x1]
+    texts = _VALUE_TEXTS
+    texts.prepare(font)
+    block = np.ascontiguousarray(image.levels[0][y0:y1, x0:x1])
     shown = lut[block] if lut is not None else block
+    luminance = shown @ np.array([0.299, 0.587, 0.114])
+    dark_text = luminance > 128
+    black, white = QColor(0, 0, 0), QColor(255, 255, 255)
+    pen_is_black = None
+    half_line = texts.line / 2.0
     for row in range(y1 - y0):
+        cy = affine.to_screen(0, y0 + row + 0.5)[1]
         for col in range(x1 - x0):
-            r, g, b = (int(v) for v in block[row, col])
-            luminance = 0.299 * shown[row, col, 0] + 0.587 * shown[row, col, 1]
-            luminance += 0.114 * shown[row, col, 2]
-            painter.setPen(QColor(0, 0, 0) if luminance > 128 else QColor(255, 255, 255))
-            sx, sy = affine.to_screen(x0 + col, y0 + row)
-            cell = QRectF(sx, sy, affine.ax, affine.ay)
-            painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, f"{r}\n{g}\n{b}")
+            if dark_text[row, col] != pen_is_black:
+                pen_is_black = bool(dark_text[row, col])
+                painter.setPen(black if pen_is_black else white)
+            cx = affine.to_screen(x0 + col + 0.5, 0)[0]
+            for line, value in enumerate(block[row, col].tolist()):
+                top = cy - 3 * half_line + line * texts.line
+                painter.drawStaticText(
+                    QPointF(cx - texts.widths[value] / 2.0, top), texts.texts[value]
+                )

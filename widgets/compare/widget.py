@@ -22,6 +22,7 @@ from core.compare.difference import DIFF_MODES
 from core.compare.state import MAX_VIEWS, MODES, CompareState, grid_shape
 from widgets.compare.canvas import CompareCanvas
 from widgets.compare.colorbar import ColorBar
+from widgets.compare.none_guard import protect_none
 from widgets.compare.pyramid_image import PyramidImage
 
 ZOOM_STEP = 1.25
@@ -38,6 +39,7 @@ class CompareWidget(QWidget):
     mode_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        protect_none()  # the views make many void Qt calls per frame; see none_guard
         super().__init__(parent)
         self.camera = Camera()
         self.state = CompareState()
@@ -450,12 +452,18 @@ class CompareWidget(QWidget):
             canvas = CompareCanvas(self, index, self.grid_host)
             self.grid.addWidget(canvas, n // cols, n % cols)
             self.canvases.append(canvas)
+            if self.isVisible():
+                canvas.show()  # now, so the layout sizes it before the next fit
         for r in range(rows):
             self.grid.setRowStretch(r, 1)
         for c in range(cols):
             self.grid.setColumnStretch(c, 1)
         self.colorbar.setVisible(self.state.mode == "difference")
         self.colorbar.set_mode(self.state.diff_mode, self.state.diff_scale)
+        self.layout().activate()  # give the new canvases their sizes now (fit needs them)
+        self.grid.activate()
+        if self._auto_fit and self.image(0) is not None:
+            self.camera.fit(self.view_size(), margin=4.0)
         self.refresh()
 
     # -- keyboard ----------------------------------------------------------------

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.compare.pyramid import build_pyramid, choose_level, halve, load_pyramid, nbytes, to_rgb8
+from core.compare.pyramid import (
+    build_pyramid,
+    choose_level,
+    halve,
+    load_pyramid,
+    nbytes,
+    rgb_view,
+    to_rgb8,
+)
 from core.imageio import save_png
 
 
@@ -45,5 +53,9 @@ def test_load_pyramid_reads_8bit_exactly(tmp_path):
     rgb = np.random.default_rng(1).integers(0, 256, (40, 70, 3), dtype=np.uint8)
     save_png(tmp_path / "a.png", rgb / 255.0)
     levels = load_pyramid(str(tmp_path / "a.png"))
-    assert np.array_equal(levels[0], rgb)
+    assert levels[0].shape == (40, 70, 4)
+    assert np.array_equal(rgb_view(levels[0]), rgb)
+    assert np.all(levels[0][..., 3] == 255) and np.array_equal(levels[0][..., 0], rgb[..., 2])
+    assert np.array_equal(rgb_view(levels[1]), halve(rgb))  # halving works on packed levels
+    assert np.array_equal(load_pyramid(str(tmp_path / "a.png"), packed=False)[0], rgb)
     assert np.array_equal(to_rgb8(rgb / 255.0), rgb)
