@@ -69,10 +69,18 @@ def as_unit_float(pixels: np.ndarray) -> np.ndarray:
 
 
 def difference(image: np.ndarray, reference: np.ndarray, mode: str) -> np.ndarray:
-    """The (H, W) float32 error of ``image`` against ``reference`` (same shape) in ``mode``."""
+    """The (H, W) error of ``image`` against ``reference`` (same shape) in ``mode``.
+
+    Two uint8 images give float64 errors computed exactly from integer channel
+    sums (so ties in the colour map fall the same way as in the view's fast
+    path); anything else is computed in float32.
+    """
     if image.shape != reference.shape:
         raise ValueError(f"shapes differ: {image.shape} vs reference {reference.shape}")
     fn = DIFF_MODES.get(mode).fn
+    if image.dtype == np.uint8 and reference.dtype == np.uint8 and mode in _INTEGER_MODES:
+        _, error_of = _INTEGER_MODES[mode]
+        return error_of(_statistic(image, reference, mode).astype(np.float64))
     return fn(as_unit_float(image), as_unit_float(reference)).astype(np.float32)
 
 
@@ -86,7 +94,7 @@ def lut_indices(errors: np.ndarray, mode: str, scale: float) -> np.ndarray:
     """Colour-map entries (0..255, uint8) of ``errors``: 0 error is entry 0, or 127.5 if diverging."""
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
-    t = errors * np.float32(scale)
+    t = np.asarray(errors, dtype=np.float64) * scale
     if DIFF_MODES.get(mode).diverging:
         t = 0.5 + 0.5 * np.clip(t, -1.0, 1.0)
         # Zero lands between entries 127 and 128, which hold the same centre colour.
