@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMenu,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -82,23 +83,31 @@ class CompareView(QWidget):
         self.remove_action = self._action(
             "Compare: Remove Selected View", self.remove_selected, "Delete"
         )
-        figure_bar = self.controls
+        figure_bar = QToolBar()
+        for name in ("fit", "actual"):
+            figure_bar.addAction(self.compare.actions_by_name[name])
         figure_bar.addSeparator()
         figure_bar.addWidget(self.add_button)
         figure_bar.addAction(self.remove_action)
-        figure_bar.addWidget(QLabel(" Figure "))
+        figure_bar.addSeparator()
+        figure_bar.addAction(self.compare.actions_by_name["crop"])
+        figure_bar.addWidget(QLabel(" Figure scale "))
         figure_bar.addWidget(self.figure_scale)
         figure_bar.addWidget(self.figure_full)
         figure_bar.addAction(self.export_action)
         figure_bar.addAction(self.copy_action)
+        self.figure_bar = figure_bar
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
         layout.addWidget(self.controls)
+        layout.addWidget(figure_bar)
         layout.addWidget(self.compare, 1)
 
     def _action(self, text: str, slot, shortcut: str) -> QAction:
         action = QAction(text, self)
+        action.setIconText(text.removeprefix("Compare: "))
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(self.compare.actions_by_name["fit"].shortcutContext())
         action.triggered.connect(slot)

@@ -115,8 +115,13 @@ class CompareCanvas(QWidget):
         painter.setPen(QPen(QColor(255, 255, 255), 1))
         if state.swipe_vertical:
             painter.drawLine(QPointF(split, 0), QPointF(split, view.height()))
+            handle = QRectF(split - 5, view.height() / 2 - 18, 10, 36)
         else:
             painter.drawLine(QPointF(0, split), QPointF(view.width(), split))
+            handle = QRectF(view.width() / 2 - 18, split - 5, 36, 10)
+        painter.setBrush(QColor(255, 255, 255, 220))
+        painter.setPen(QPen(QColor(0, 0, 0, 160), 1))
+        painter.drawRoundedRect(handle, 4, 4)
 
     def divider_position(self) -> float:
         """The divider's screen coordinate (x for a vertical divider, y for a horizontal one)."""

@@ -44,6 +44,7 @@ class CompareControls(QToolBar):
         for key, title in LAYOUT_TITLES.items():
             self.layout_box.addItem(title, key)
         self.reference = QComboBox()
+        self.reference.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.diff_mode = QComboBox()
         for name in ("absolute", "squared", "relative", "signed"):
             self.diff_mode.addItem(DIFF_MODES.get(name).title, name)
@@ -53,6 +54,8 @@ class CompareControls(QToolBar):
         self.white = spin_box(0.01, 1.0, 0.01, 2)
         self.swipe_a = QComboBox()
         self.swipe_b = QComboBox()
+        for box in (self.swipe_a, self.swipe_b):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.swipe_vertical = QCheckBox("Vertical divider")
         self.values = QCheckBox("Pixel values")
 
@@ -77,10 +80,6 @@ class CompareControls(QToolBar):
         self.addWidget(self.black)
         self.addWidget(self.white)
         self.addWidget(self.values)
-        self.addSeparator()
-        self.addAction(compare.actions_by_name["fit"])
-        self.addAction(compare.actions_by_name["actual"])
-        self.addAction(compare.actions_by_name["crop"])
 
         self.mode.currentIndexChanged.connect(lambda _i: compare.set_mode(self.mode.currentData()))
         self.layout_box.currentIndexChanged.connect(

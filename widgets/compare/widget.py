@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.compare.camera import Affine, Camera
@@ -59,6 +59,10 @@ class CompareWidget(QWidget):
         self.grid = QGridLayout(self.grid_host)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(2)
+        palette = self.grid_host.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(20, 20, 22))
+        self.grid_host.setPalette(palette)
+        self.grid_host.setAutoFillBackground(True)  # the gaps between views
         self.colorbar = ColorBar()
         self.colorbar.setVisible(False)
         self.readout = QLabel(" ")
@@ -472,6 +476,7 @@ class CompareWidget(QWidget):
         self, name: str, text: str, slot, shortcuts, checkable: bool = False
     ) -> QAction:
         action = QAction(text, self)
+        action.setIconText(text.removeprefix("Compare: "))
         keys = [shortcuts] if isinstance(shortcuts, str) else list(shortcuts)
         action.setShortcuts([QKeySequence(k) for k in keys])
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -484,6 +489,7 @@ class CompareWidget(QWidget):
     def _build_actions(self) -> None:
         self._add_action("fit", "Compare: Fit", self.fit, "F")
         self._add_action("actual", "Compare: Actual Size (1:1)", self.actual_size, "0")
+        self.actions_by_name["actual"].setIconText("1:1")
         self._add_action("zoom_in", "Compare: Zoom In", lambda: self.zoom_by(ZOOM_STEP), ["+", "="])
         self._add_action("zoom_out", "Compare: Zoom Out", lambda: self.zoom_by(1 / ZOOM_STEP), "-")
         for n in range(1, 10):

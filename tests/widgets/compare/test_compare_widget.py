@@ -128,10 +128,10 @@ def test_swipe_shows_a_left_of_the_divider_and_b_right(compare):
     def check(split: int) -> None:
         pixels = grab(canvas)
         left, top = (round(v) for v in compare.placement(0, canvas.view_size()).to_screen(0, 0))
-        for sx in (split - 40, split - 2):
+        for sx in (split - 40, split - 7):  # the handle covers 5 px either side
             column = pixels[top + 5 : top + 295, sx]
             assert np.array_equal(column, a[5:295, sx - left]), sx
-        for sx in (split + 2, split + 40):
+        for sx in (split + 7, split + 40):
             column = pixels[top + 5 : top + 295, sx]
             assert np.array_equal(column, b[5:295, sx - left]), sx
 
@@ -148,8 +148,8 @@ def test_swipe_shows_a_left_of_the_divider_and_b_right(compare):
     pixels = grab(canvas)
     left, top = (round(v) for v in compare.placement(0, canvas.view_size()).to_screen(0, 0))
     split_y = canvas.divider_position()
-    assert np.array_equal(pixels[split_y - 5, left + 50 : left + 150], a[split_y - 5 - top, 50:150])
-    assert np.array_equal(pixels[split_y + 5, left + 50 : left + 150], b[split_y + 5 - top, 50:150])
+    assert np.array_equal(pixels[split_y - 2, left + 50 : left + 150], a[split_y - 2 - top, 50:150])
+    assert np.array_equal(pixels[split_y + 2, left + 50 : left + 150], b[split_y + 2 - top, 50:150])
 
 
 def test_difference_of_identical_images_is_zero_and_of_known_images_the_known_map(compare):
