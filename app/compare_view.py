@@ -231,7 +231,9 @@ class CompareView(QWidget):
             offsets = state.get("offsets", [])
             if slot < len(offsets):
                 offsets.pop(slot)
-            state["reference"] = 0 if state.get("reference") == slot else state.get("reference", 0)
+            for key in ("reference", "swipe_a", "swipe_b"):  # indices after the removed view
+                index = int(state.get(key, 0))
+                state[key] = 0 if index == slot else index - (index > slot)
             self._set_records([r for i, r in enumerate(self.records) if i != slot])
             self.compare.apply_state(state)
 

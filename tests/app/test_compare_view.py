@@ -155,3 +155,23 @@ def test_labels_name_run_steps(filled_project):
 
         assert project_labels(project, [step]) == ["step 2 of edit-chain: face"]
         assert source_label(step) == "step 2: face"
+
+
+def test_add_and_remove_views_keep_the_settings(qtbot, window):
+    view = window.show_view("compare")
+    records = window.project.images()
+    view.show_images(records[:2])
+    _wait_loaded(qtbot, view)
+    view.compare.set_mode("difference")
+    view.compare.set_reference(1)
+    view.compare.set_diff_mode("signed")
+    view.add_record(records[2])
+    _wait_loaded(qtbot, view)
+    assert [r.id for r in view.records] == [r.id for r in records]
+    assert view.compare.state.diff_mode == "signed" and view.compare.state.reference == 1
+    view.compare.select_view(0)
+    view.remove_action.trigger()
+    _wait_loaded(qtbot, view)
+    assert [r.id for r in view.records] == [records[1].id, records[2].id]
+    assert view.compare.state.reference == 0  # still the same image
+    assert view.compare.labels()[0] == "degraded: face noisy"
