@@ -210,20 +210,19 @@ def draw_pixel_values(
     texts.prepare(font)
     block = np.ascontiguousarray(image.levels[0][y0:y1, x0:x1])
     shown = lut[block] if lut is not None else block
-    luminance = shown @ np.array([0.299, 0.587, 0.114])
-    dark_text = luminance > 128
-    black, white = QColor(0, 0, 0), QColor(255, 255, 255)
-    pen_is_black = None
-    half_line = texts.line / 2.0
-    for row in range(y1 - y0):
-        cy = affine.to_screen(0, y0 + row + 0.5)[1]
-        for col in range(x1 - x0):
-            if dark_text[row, col] != pen_is_black:
-                pen_is_black = bool(dark_text[row, col])
-                painter.setPen(black if pen_is_black else white)
-            cx = affine.to_screen(x0 + col + 0.5, 0)[0]
-            for line, value in enumerate(block[row, col].tolist()):
-                top = cy - 3 * half_line + line * texts.line
-                painter.drawStaticText(
-                    QPointF(cx - texts.widths[value] / 2.0, top), texts.texts[value]
-                )
+    dark_text = (shown @ np.array([0.299, 0.587, 0.114])) > 128
+    centres_x = (affine.ax * (np.arange(x0, x1) + 0.5) + affine.bx).tolist()
+    centres_y = (affine.ay * (np.arange(y0, y1) + 0.5) + affine.by).tolist()
+    half_widths = [w / 2.0 for w in texts.widths]
+    tops = [-1.5 * texts.line, -0.5 * texts.line, 0.5 * texts.line]
+    static = texts.texts
+    draw = painter.drawStaticText
+    for dark in (True, False):  # one pen change per colour, not per pixel
+        painter.setPen(QColor(0, 0, 0) if dark else QColor(255, 255, 255))
+        rows, cols = np.nonzero(dark_text == dark)
+        for row, col, rgb in zip(
+            rows.tolist(), cols.tolist(), block[rows, cols].tolist(), strict=True
+        ):
+            cx, cy = centres_x[col], centres_y[row]
+            for top, value in zip(tops, rgb, strict=True):
+                draw(QPointF(cx - half_widths[value], cy + top), static[value])
