@@ -99,6 +99,12 @@ def test_selection_feeds_the_view_with_labelled_images_and_state_is_restored(
     _wait_loaded(qtbot, view)
     assert view.compare.count == 3
     assert view.controls.mode.currentData() == "difference"
+    assert view.controls.layout_box.currentText() == "One column"
+    # A chosen number of columns lays the views out in that grid.
+    view.controls.layout_box.setCurrentIndex(view.controls.layout_box.findText("2 columns"))
+    assert (view.compare.state.layout, view.compare.state.grid_columns) == ("auto", 2)
+    positions = [view.compare.grid.getItemPosition(i)[:2] for i in range(3)]
+    assert positions == [(0, 0), (0, 1), (1, 0)]
 
 
 def test_shortcuts_are_listed_in_the_help_menu(window):

@@ -16,7 +16,15 @@ from core.compare.difference import DIFF_MODES
 from widgets.compare.widget import CompareWidget
 
 MODE_TITLES = {"side": "Side by side", "swipe": "Swipe", "difference": "Difference"}
-LAYOUT_TITLES = {"auto": "Auto grid", "rows": "One row", "columns": "One column"}
+# (layout, grid columns) -> title; "auto" with N columns fixes the grid's width.
+LAYOUT_TITLES = {
+    ("auto", 0): "Auto grid",
+    ("rows", 0): "One row",
+    ("columns", 0): "One column",
+    ("auto", 2): "2 columns",
+    ("auto", 3): "3 columns",
+    ("auto", 4): "4 columns",
+}
 
 
 def spin_box(
@@ -42,7 +50,7 @@ class CompareControls(QToolBar):
             self.mode.addItem(title, key)
         self.layout_box = QComboBox()
         for key, title in LAYOUT_TITLES.items():
-            self.layout_box.addItem(title, key)
+            self.layout_box.addItem(title, list(key))
         self.reference = QComboBox()
         self.reference.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.diff_mode = QComboBox()
@@ -83,7 +91,7 @@ class CompareControls(QToolBar):
 
         self.mode.currentIndexChanged.connect(lambda _i: compare.set_mode(self.mode.currentData()))
         self.layout_box.currentIndexChanged.connect(
-            lambda _i: compare.set_layout(self.layout_box.currentData())
+            lambda _i: compare.set_layout(*self.layout_box.currentData())
         )
         self.reference.currentIndexChanged.connect(
             lambda i: compare.set_reference(i) if i >= 0 else None
@@ -132,7 +140,8 @@ class CompareControls(QToolBar):
         )  # fmt: skip
         blockers = [QSignalBlocker(box) for box in boxes]
         self.mode.setCurrentIndex(self.mode.findData(state.mode))
-        self.layout_box.setCurrentIndex(self.layout_box.findData(state.layout))
+        columns = state.grid_columns if state.layout == "auto" else 0
+        self.layout_box.setCurrentIndex(self.layout_box.findData([state.layout, columns]))
         self.reference.setCurrentIndex(min(state.reference, self.reference.count() - 1))
         self.diff_mode.setCurrentIndex(self.diff_mode.findData(state.diff_mode))
         self.diff_scale.setValue(state.diff_scale)
