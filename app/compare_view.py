@@ -148,10 +148,11 @@ class CompareView(QWidget):
             return
         if [r.id for r in images[:MAX_VIEWS]] == [r.id for r in self.records]:
             return
-        self._set_records(list(images[:MAX_VIEWS]))
+        self.set_records(images)
 
     def set_records(self, records: list[ImageRecord]) -> None:
-        """Compare exactly ``records`` (the first is the frame)."""
+        """Compare exactly ``records`` (the first is the frame); offsets start at zero."""
+        self.compare.state.offsets = []
         self._set_records(list(records[:MAX_VIEWS]))
 
     def _set_records(self, records: list[ImageRecord], save: bool = True) -> None:

@@ -97,6 +97,9 @@ class CompareCanvas(QWidget):
     def _paint_swipe(self, painter: QPainter, view: QRectF) -> None:
         host = self.host
         state = host.state
+        if host.flicker:  # the reference replaces both sides while the key is held
+            self._paint_slot(painter, view, host.shown_slot(self.index))
+            return
         a, b = host.swipe_pair()
         split = self.divider_position()
         if state.swipe_vertical:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QLabel, QV
 
 from core.compare.camera import Affine, Camera
 from core.compare.colormaps import is_identity, levels_lut
-from core.compare.difference import DIFF_MODES
+from core.compare.difference import DIFF_MODES, difference
 from core.compare.state import MAX_VIEWS, MODES, CompareState, grid_shape
 from widgets.compare.canvas import CompareCanvas
 from widgets.compare.colorbar import ColorBar
@@ -407,14 +407,26 @@ class CompareWidget(QWidget):
         return values
 
     def readout_text(self, u: float, v: float) -> str:
+        """``x y`` in frame pixels, then each view's RGB there (and its error in difference mode)."""
         fw, fh = self.frame_size()
         parts = [f"x {math.floor(u * fw)}  y {math.floor(v * fh)}"]
-        for slot, (x, y, rgb) in enumerate(self.values_at(u, v)):
+        values = self.values_at(u, v)
+        reference = self.state.reference
+        ref_rgb = values[reference][2] if 0 <= reference < len(values) else None
+        for slot, (x, y, rgb) in enumerate(values):
             if rgb is None:
                 parts.append(f"{slot + 1}: -")
                 continue
             where = f" @{x},{y}" if (x, y) != (math.floor(u * fw), math.floor(v * fh)) else ""
-            parts.append(f"{slot + 1}: {rgb[0]} {rgb[1]} {rgb[2]}{where}")
+            text = f"{slot + 1}: {rgb[0]} {rgb[1]} {rgb[2]}{where}"
+            if self.state.mode == "difference" and slot != reference and ref_rgb is not None:
+                error = difference(
+                    np.array([[rgb]], np.uint8),
+                    np.array([[ref_rgb]], np.uint8),
+                    self.state.diff_mode,
+                )[0, 0]
+                text += f" ({self.state.diff_mode} {error:.4g})"
+            parts.append(text)
         return "   |   ".join(parts)
 
     # -- persistence -------------------------------------------------------------

@@ -95,6 +95,12 @@ def test_readout_gives_the_exact_values_of_every_view(compare):
     assert f"1: {r} {g} {b}   |" in text
     assert f"2: {r} {g} {b} @20,14" in text  # the x2 image's own pixel (2x, 2y)
     assert f"4: {r} {g} {b} @40,28" in text
+    compare.set_mode("difference")
+    compare.set_reference(2)
+    QApplication.processEvents()  # the colour bar took some width: the views moved
+    sx, sy = compare.placement(0, compare.canvases[0].view_size()).to_screen(10.1, 7.1)
+    _mouse(compare.canvases[0], QEvent.Type.MouseMove, sx, sy)
+    assert f"1: {r} {g} {b} (absolute 0)" in compare.readout.text()
     values = compare.values_at(10.5 / 64, 7.5 / 48)
     assert values[1][:2] == (21, 15) and values[1][2] == tuple(int(v) for v in base[7, 10])
 
@@ -212,6 +218,16 @@ def test_flicker_shows_the_reference_while_the_key_is_held(compare, qtbot):
     qtbot.keyRelease(canvas, Qt.Key.Key_Space)
     assert not compare.flicker
     assert grab(canvas)[cy, cx].tolist() == [200, 200, 200]
+    # In swipe mode the reference replaces both sides.
+    compare.set_mode("swipe")
+    compare.set_swipe_pair(1, 1)
+    QApplication.processEvents()
+    swipe = compare.canvases[0]
+    cx, cy = swipe.width() // 4, swipe.height() // 2
+    assert grab(swipe)[cy, cx].tolist() == [200, 200, 200]
+    compare.set_flicker(True)
+    assert grab(swipe)[cy, cx].tolist() == [30, 30, 30]
+    compare.set_flicker(False)
 
 
 def test_keyboard_shortcuts_drive_the_view(compare, qtbot):
