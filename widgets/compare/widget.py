@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.compare.camera import Affine, Camera
@@ -24,8 +24,8 @@ from widgets.compare.canvas import CompareCanvas
 from widgets.compare.colorbar import ColorBar
 from widgets.compare.none_guard import protect_none
 from widgets.compare.pyramid_image import PyramidImage
+from widgets.compare.shortcuts import build_actions
 
-ZOOM_STEP = 1.25
 FLICKER_KEY = Qt.Key.Key_Space
 
 
@@ -77,8 +77,7 @@ class CompareWidget(QWidget):
         layout.setSpacing(2)
         layout.addLayout(row, 1)
         layout.addWidget(self.readout)
-        self.actions_by_name: dict[str, QAction] = {}
-        self._build_actions()
+        self.actions_by_name: dict[str, QAction] = build_actions(self)
         self._rebuild()
 
     # -- images ------------------------------------------------------------------
@@ -481,85 +480,3 @@ class CompareWidget(QWidget):
         if self._auto_fit and self.image(0) is not None:
             self.camera.fit(self.view_size(), margin=4.0)
         self.refresh()
-
-    # -- keyboard ----------------------------------------------------------------
-
-    def _add_action(
-        self, name: str, text: str, slot, shortcuts, checkable: bool = False
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setIconText(text.removeprefix("Compare: "))
-        keys = [shortcuts] if isinstance(shortcuts, str) else list(shortcuts)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        self.actions_by_name[name] = action
-        return action
-
-    def _build_actions(self) -> None:
-        self._add_action("fit", "Compare: Fit", self.fit, "F")
-        self._add_action("actual", "Compare: Actual Size (1:1)", self.actual_size, "0")
-        self.actions_by_name["actual"].setIconText("1:1")
-        self._add_action("zoom_in", "Compare: Zoom In", lambda: self.zoom_by(ZOOM_STEP), ["+", "="])
-        self._add_action("zoom_out", "Compare: Zoom Out", lambda: self.zoom_by(1 / ZOOM_STEP), "-")
-        for n in range(1, 10):
-            self._add_action(
-                f"view_{n}",
-                f"Compare: Select View {n}",
-                lambda _=False, i=n - 1: self.select_view(i),
-                str(n),
-            )
-        self._add_action("side", "Compare: Side by Side", lambda: self.set_mode("side"), "G")
-        self._add_action("difference", "Compare: Toggle Difference", self.toggle_difference, "D")
-        self._add_action("swipe", "Compare: Toggle Swipe", self.toggle_swipe, "S")
-        self._add_action(
-            "flicker",
-            "Compare: Flicker to Reference (hold)",
-            lambda: self.set_flicker(True),
-            "Space",
-        )
-        self._add_action(
-            "reference",
-            "Compare: Selected View Is Reference",
-            lambda: self.set_reference(self.active),
-            "R",
-        )
-        self._add_action("crop", "Compare: Draw Crop", self.set_crop_tool, "C", checkable=True)
-        self._add_action(
-            "exposure_up",
-            "Compare: Exposure +1/2 Stop",
-            lambda: self.set_levels(self.state.exposure + 0.5, self.state.black, self.state.white),
-            "E",
-        )
-        self._add_action(
-            "exposure_down",
-            "Compare: Exposure -1/2 Stop",
-            lambda: self.set_levels(self.state.exposure - 0.5, self.state.black, self.state.white),
-            "Shift+E",
-        )
-        self._add_action(
-            "scale_up",
-            "Compare: Difference Scale x2",
-            lambda: self.set_diff_scale(self.state.diff_scale * 2),
-            "]",
-        )
-        self._add_action(
-            "scale_down",
-            "Compare: Difference Scale /2",
-            lambda: self.set_diff_scale(self.state.diff_scale / 2),
-            "[",
-        )
-        for name, text, key, dx, dy in (
-            ("nudge_left", "Left", "Alt+Left", -1, 0),
-            ("nudge_right", "Right", "Alt+Right", 1, 0),
-            ("nudge_up", "Up", "Alt+Up", 0, -1),
-            ("nudge_down", "Down", "Alt+Down", 0, 1),
-        ):
-            self._add_action(
-                name,
-                f"Compare: Nudge Selected View {text}",
-                lambda _=False, a=dx, b=dy: self.nudge(a, b),
-                key,
-            )
