@@ -243,8 +243,8 @@ class CompareView(QWidget):
     def save_state(self) -> None:
         """Write layout, mode, crop, camera and images into the project.
 
-        The main window closes a project before handing views the next one, so a
-        save still pending then goes through a connection of its own.
+        A save still pending when the window has already closed the project goes
+        through a connection of its own.
         """
         self._save_timer.stop()
         if self.project is None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from app.project_browser import ProjectBrowser
 from app.settings import Settings
 from app.tools import TOOLS
-from app.views import VIEWS, ViewContext
+from app.views import VIEWS, ViewContext, ordered_view_names
 from app.worker import ComputeWorker, JobHandle
 from core.errors import IrisError
 
@@ -55,7 +55,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.views: dict[str, QWidget] = {}
         context = ViewContext(worker=worker, settings=settings, show_status=self.show_status)
-        for name in VIEWS.names():
+        for name in ordered_view_names():
             view = VIEWS.get(name)(context)
             self.views[name] = view
             self.tabs.addTab(view, VIEWS.meta(name).get("title", name))
@@ -160,15 +160,15 @@ class MainWindow(QMainWindow):
             if not create:
                 self.settings.forget_recent_project(path)
             return False
-        if self.project is not None:
-            self.project.close()
-        self.project = project
+        previous, self.project = self.project, project
         self.settings.add_recent_project(project.path)
         self.setWindowTitle(f"IRIS - {project.name}")
         self.browser.set_project(project)
         for view in self.views.values():
             if hasattr(view, "set_project"):
-                view.set_project(project)
+                view.set_project(project)  # views may still save state to the previous project here
+        if previous is not None:
+            previous.close()
         self.show_status(f"Opened {project.path}")
         QTimer.singleShot(0, self._select_first_image)
         return True

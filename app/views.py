@@ -1,6 +1,7 @@
 """The central views, by name: a registry the View menu, ``iris gui --view`` and tests share.
 
-A view is a QWidget class taking ``(context: ViewContext)``; it may implement
+A view is a QWidget class taking ``(context: ViewContext)``; ``order`` places
+its tab (and its Ctrl+N shortcut) among the others. It may implement
 ``set_project(project)`` and ``show_images(records)``. Later features register
 their views here (one line each); modules are imported when a view is first shown.
 """
@@ -12,8 +13,13 @@ from dataclasses import dataclass
 from core.registry import Registry
 
 VIEWS: Registry = Registry("view")
-VIEWS.register_lazy("images", "app.image_view:ImageView", title="Images")
-VIEWS.register_lazy("compare", "app.compare_view:CompareView", title="Compare")
+VIEWS.register_lazy("images", "app.image_view:ImageView", title="Images", order=0)
+VIEWS.register_lazy("compare", "app.compare_view:CompareView", title="Compare", order=10)
+
+
+def ordered_view_names() -> list[str]:
+    """View names in tab order: by their ``order`` metadata, then by name."""
+    return sorted(VIEWS.names(), key=lambda name: (VIEWS.meta(name).get("order", 100), name))
 
 
 @dataclass

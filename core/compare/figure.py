@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -387,9 +386,6 @@ def save_figure(figure: Figure, path: str | Path) -> Path:
     target = Path(path)
     try:
         write_atomic(target, encode_figure(figure, format_of(target)))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(target, 0o666 & ~umask)  # a figure is for sharing: not the temp file's 0600
     except OSError as exc:
         raise FigureError(f"{target}: cannot write the figure ({exc.strerror or exc})") from exc
     return target

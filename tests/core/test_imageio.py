@@ -238,3 +238,14 @@ def test_save_png_eight_bit_round_trip_and_atomic(tmp_path):
     np.testing.assert_allclose(load_image(path).pixels, np.round(pixels * 255) / 255, atol=1e-6)
     with pytest.raises(ValueError):
         encode_png(pixels, bit_depth=12)
+
+
+def test_saved_files_get_normal_permissions(tmp_path):
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        save_png(tmp_path / "shared.png", np.zeros((2, 2, 3), np.float32))
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "shared.png").stat().st_mode & 0o777 == 0o644

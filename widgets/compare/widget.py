@@ -22,7 +22,6 @@ from core.compare.difference import DIFF_MODES, difference
 from core.compare.state import MAX_VIEWS, MODES, CompareState, grid_shape
 from widgets.compare.canvas import CompareCanvas
 from widgets.compare.colorbar import ColorBar
-from widgets.compare.none_guard import protect_none
 from widgets.compare.pyramid_image import PyramidImage
 from widgets.compare.shortcuts import build_actions
 
@@ -39,7 +38,6 @@ class CompareWidget(QWidget):
     mode_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        protect_none()  # the views make many void Qt calls per frame; see none_guard
         super().__init__(parent)
         self.camera = Camera()
         self.state = CompareState()
