@@ -108,7 +108,7 @@ def merge(bundles: Iterable[Bundle]) -> Bundle:
                 reviews[key] = mark
         for sha, facts in bundle.images.items():
             merged.images.setdefault(sha, facts)
-    merged.annotations = sorted(by_uuid.values(), key=lambda a: (a.created_at, a.uuid))
+    merged.annotations = sorted(by_uuid.values(), key=lambda a: a.created_at)  # stable
     merged.reviews = sorted(reviews.values(), key=lambda m: (m["image_sha256"], m["annotator"]))
     return merged
 
