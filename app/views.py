@@ -13,6 +13,7 @@ from core.registry import Registry
 
 VIEWS: Registry = Registry("view")
 VIEWS.register_lazy("images", "app.image_view:ImageView", title="Images")
+VIEWS.register_lazy("annotate", "app.annotate_view:AnnotateView", title="Annotate")
 
 
 @dataclass
