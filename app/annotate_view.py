@@ -165,6 +165,15 @@ class AnnotateView(QWidget):
         right_layout.addLayout(counts_head)
         right_layout.addWidget(self.counts_table, 3)
 
+        for combo in (self.set_combo, self.label_filter, self.annotator_filter, self.method_filter):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
+        self.progress_label.setMinimumWidth(40)
+        # Small windows squeeze the panels instead of growing the whole main window.
+        left.setMinimumSize(160, 120)
+        right.setMinimumSize(120, 120)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
