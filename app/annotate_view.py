@@ -47,7 +47,6 @@ GROUP_COLOURS = ["#ff4040", "#ffb020", "#30c8ff", "#60e060", "#d070ff", "#ff80c0
 COMPARED = [
     ("input", "the input", {"kind": "input"}),
     ("step1", "step 1", {"kind": "step", "step": 1}),
-    ("method", "another method", {"kind": "method"}),
     ("none", "nothing", {}),
 ]
 ALL = "(all)"
@@ -106,8 +105,6 @@ class AnnotateView(QWidget):
         self.status_label = QLabel("")
         self.tool_label = QLabel("")
         self.compared_combo = QComboBox()
-        for _key, title, _value in COMPARED:
-            self.compared_combo.addItem(title)
         self.severity_combo = QComboBox()
         self.severity_combo.addItems(["1 (minor)", "2 (clear)", "3 (severe)"])
         self.severity_combo.currentIndexChanged.connect(self._on_severity)
@@ -225,10 +222,21 @@ class AnnotateView(QWidget):
             self.method_filter.addItem(ALL, None)
             for method in project.methods():
                 self.method_filter.addItem(method["name"], method["name"])
+        self._fill_compared(project)
         for combo in (self.set_combo, self.label_filter, self.annotator_filter, self.method_filter):
             combo.blockSignals(False)
         self._show_labels()
         self.rebuild_queue()
+
+    def _fill_compared(self, project: Project | None) -> None:
+        """What a flag is judged against: the input, step 1, or one of the project's methods."""
+        self.compared_combo.clear()
+        for _key, title, value in COMPARED:
+            if value.get("kind") != "method":
+                self.compared_combo.addItem(title, value)
+        for method in project.methods() if project is not None else []:
+            name = method["name"]
+            self.compared_combo.addItem(f"method {name}", {"kind": "method", "method": name})
 
     def _fill_annotator_filter(self) -> None:
         from core.annotations.store import annotators
@@ -401,7 +409,7 @@ class AnnotateView(QWidget):
         if image is None or self.project is None:
             return None
         kind, region = self.canvas.take_pending() or ("image", {})
-        compared = dict(COMPARED[self.compared_combo.currentIndex()][2])
+        compared = dict(self.compared_combo.currentData() or {})
         try:
             made = add(
                 self.project,

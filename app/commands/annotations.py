@@ -35,6 +35,13 @@ def add_parser(subparsers) -> None:
     summary.add_argument("--json", action="store_true", help="print JSON")
     summary.set_defaults(run=run_summary)
 
+    taxonomy = actions.add_parser("taxonomy", help="print, set or reset the project's labels")
+    taxonomy.add_argument("--project", required=True, metavar="DIR")
+    which = taxonomy.add_mutually_exclusive_group()
+    which.add_argument("--set", metavar="FILE", help="store this taxonomy JSON in the project")
+    which.add_argument("--reset", action="store_true", help="go back to the default taxonomy")
+    taxonomy.set_defaults(run=run_taxonomy)
+
 
 def _open(path: str):
     from core.project import Project
@@ -82,4 +89,20 @@ def run_summary(args: argparse.Namespace) -> int:
         kappa = data["agreement"].get(label, {}).get("kappa")
         extra = f"   kappa {kappa:.3f}" if kappa is not None else ""
         print(f"  {label:<34} {n:>5}{extra}")
+    return 0
+
+
+def run_taxonomy(args: argparse.Namespace) -> int:
+    from core.annotations.taxonomy import (
+        load_taxonomy_file,
+        project_taxonomy,
+        set_project_taxonomy,
+    )
+
+    with _open(args.project) as project:
+        if args.set:
+            set_project_taxonomy(project, load_taxonomy_file(args.set))
+        elif args.reset:
+            set_project_taxonomy(project, None)
+        print(json.dumps(project_taxonomy(project).as_dict(), indent=1))
     return 0

@@ -126,7 +126,6 @@ def to_json(bundle: Bundle, taxonomy: dict[str, Any] | None = None) -> str:
             "reviews": bundle.reviews,
             "annotations": [a.as_dict() for a in bundle.annotations],
         },
-        indent=1,
         sort_keys=True,
     )
 
@@ -208,7 +207,6 @@ def to_coco(bundle: Bundle, taxonomy: dict[str, Any]) -> str:
             "categories": categories,
             "annotations": items,
         },
-        indent=1,
     )
 
 

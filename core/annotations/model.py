@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 COMPARED_KINDS = ("input", "method", "step", "image", "none")
@@ -53,12 +53,10 @@ class Annotation:
 
     def as_dict(self, with_image_id: bool = False) -> dict[str, Any]:
         """The portable form exports use (``image_id`` is project-local, left out by default)."""
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in FIELDS}  # shallow: asdict is 10x slower
         if not with_image_id:
             data.pop("image_id")
         return data
 
-    def content(self) -> dict[str, Any]:
-        """What an annotator decided, without where it is stored: used to compare copies."""
-        data = self.as_dict()
-        return data
+
+FIELDS = tuple(f.name for f in fields(Annotation))

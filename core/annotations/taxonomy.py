@@ -8,6 +8,7 @@ orphans existing annotations.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,7 +105,9 @@ class Taxonomy:
         return cls(str(data.get("name", "custom")), tuple(groups))
 
 
+@functools.lru_cache(maxsize=1)
 def default_taxonomy() -> Taxonomy:
+    """The shipped taxonomy (read once; :class:`Taxonomy` is immutable)."""
     path = resource_path("taxonomy", "default.json")
     return Taxonomy.from_dict(json.loads(path.read_text()), source=str(path))
 

@@ -154,6 +154,7 @@ def test_filters_and_sets(qtbot, view, project):
     images = _project_with_images(project, 3)
     outputs = _project_with_images(project, 2, method_id=method)
     view.set_project(project)
+    view.compared_combo.setCurrentIndex(view.compared_combo.findText("method hypir"))
     view.set_queue_key(f"method:{method}")
     assert [i.id for i in view.queue] == [o.id for o in outputs]
     view.set_queue_key("all")
@@ -162,6 +163,7 @@ def test_filters_and_sets(qtbot, view, project):
     _wait_image(qtbot, view)
     qtbot.keyClick(view.canvas, Qt.Key.Key_N)
     qtbot.keyClick(view.canvas, Qt.Key.Key_4)  # unwanted colourisation on image 1
+    assert annotations(project)[0].compared_with == {"kind": "method", "method": "hypir"}
     view.label_filter.setCurrentIndex(view.label_filter.findData("unwanted_colourisation"))
     assert [i.id for i in view.queue] == [images[1].id]
     view.label_filter.setCurrentIndex(0)

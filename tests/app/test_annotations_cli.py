@@ -60,3 +60,17 @@ def test_errors_are_one_line(tmp_path):
     done = iris("annotations", "export", "--project", str(tmp_path / "p"), "--format", "xml",
                 "--out", "x")  # fmt: skip
     assert done.returncode == 2
+
+
+def test_taxonomy_set_and_reset(tmp_path):
+    Project.create(tmp_path / "p").close()
+    custom = tmp_path / "labels.json"
+    custom.write_text(json.dumps({"groups": [{"id": "g", "labels": [{"id": "halo"}]}]}))
+    done = iris("annotations", "taxonomy", "--project", str(tmp_path / "p"), "--set", str(custom))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["groups"][0]["labels"] == [{"id": "halo", "title": "halo"}]
+    done = iris("annotations", "taxonomy", "--project", str(tmp_path / "p"), "--reset")
+    assert len(json.loads(done.stdout)["groups"]) == 3
+    custom.write_text(json.dumps({"groups": []}))
+    done = iris("annotations", "taxonomy", "--project", str(tmp_path / "p"), "--set", str(custom))
+    assert done.returncode == 1 and "no groups" in done.stderr
