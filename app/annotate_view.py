@@ -527,6 +527,10 @@ class AnnotateView(QWidget):
 
     # -- keyboard ------------------------------------------------------------------------
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.canvas.setFocus()  # keys work at once when the tab is shown
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         if not self.handle_key(event):
             super().keyPressEvent(event)
