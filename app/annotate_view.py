@@ -202,11 +202,18 @@ class AnnotateView(QWidget):
 
     def set_project(self, project: Project | None) -> None:
         from core.annotations.sets import image_sets
-        from core.annotations.taxonomy import project_taxonomy
+        from core.annotations.taxonomy import default_taxonomy, project_taxonomy
+        from core.errors import IrisError
 
         self.project = project
         self.selection = []
-        self.taxonomy = project_taxonomy(project) if project is not None else None
+        self.taxonomy = None
+        if project is not None:
+            try:
+                self.taxonomy = project_taxonomy(project)
+            except IrisError as exc:  # a broken override must not stop the project opening
+                self.taxonomy = default_taxonomy()
+                self.status_label.setText(f"Using the default labels: {exc}")
         self.group_index = 0
         for combo in (self.set_combo, self.label_filter, self.annotator_filter, self.method_filter):
             combo.blockSignals(True)
@@ -265,6 +272,10 @@ class AnnotateView(QWidget):
             self.go_to(ids.index(images[0].id))
         elif self.set_combo.currentData() == "selection":
             self.rebuild_queue()
+        else:
+            self.status_label.setText(
+                f"{images[0].name} is not in this set or filter; choose Set: Browser selection"
+            )
 
     def set_queue_key(self, key: str) -> None:
         """Walk set ``key`` (``all``, ``run:ID``, ``method:ID``, ``prompt:ID``, ``selection``)."""

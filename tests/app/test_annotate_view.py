@@ -172,3 +172,19 @@ def test_filters_and_sets(qtbot, view, project):
     view.annotator_filter.setCurrentIndex(0)
     assert len(view.queue) == 5
     assert view.counts_table.rowCount() == 1 and view.counts_table.item(0, 0).text() == "1"
+
+
+def test_browser_selection_and_a_broken_taxonomy(qtbot, view, project):
+    images = _project_with_images(project, 4)
+    project.set_meta("annotations.taxonomy", '{"groups": []}')  # damaged override
+    view.set_project(project)
+    assert "default labels" in view.status_label.text()
+    assert len(view.taxonomy.labels) == 16
+    view.show_images([images[2]])
+    assert view.current.id == images[2].id
+    view.show_images([images[3], images[1]])
+    assert view.set_combo.currentData() == "selection"
+    assert [i.id for i in view.queue] == [images[3].id, images[1].id]
+    _wait_image(qtbot, view)
+    qtbot.keyClick(view.canvas, Qt.Key.Key_N)
+    assert view.current.id == images[1].id
