@@ -29,10 +29,11 @@ class Overlay:
     selected: bool = False
     key: str = ""
     _mask_image: QImage | None = field(default=None, repr=False)
+    _mask_corner: tuple[float, float] = field(default=(0.0, 0.0), repr=False)
 
 
-def mask_to_qimage(region: dict[str, Any], color: QColor) -> QImage:
-    """A transparent ARGB image with the RLE mask's pixels in ``color`` (half opaque)."""
+def mask_to_qimage(region: dict[str, Any], color: QColor) -> tuple[QImage, tuple[float, float]]:
+    """The RLE mask as a transparent ARGB image in ``color`` (half opaque), and its top-left."""
     import numpy as np
 
     from core.annotations import rle
@@ -42,7 +43,8 @@ def mask_to_qimage(region: dict[str, Any], color: QColor) -> QImage:
     rgba[mask] = (color.red(), color.green(), color.blue(), 130)
     height, width = mask.shape
     image = QImage(rgba.data, width, height, 4 * width, QImage.Format.Format_RGBA8888)
-    return image.copy()
+    x, y, _w, _h = rle.bbox(mask)
+    return image.copy(), (x, y)
 
 
 class AnnotationCanvas(QWidget):
@@ -262,15 +264,10 @@ class AnnotationCanvas(QWidget):
         fill = QColor(color)
         fill.setAlpha(60)
         if overlay.kind == "mask":
-            if overlay._mask_image is None:
-                overlay._mask_image = mask_to_qimage(overlay.region, color)
+            if overlay._mask_image is None:  # decoded once per overlay, not per paint
+                overlay._mask_image, overlay._mask_corner = mask_to_qimage(overlay.region, color)
             painter.drawImage(target, overlay._mask_image)
-            from core.annotations.rle import decode
-
-            ys, xs = decode(overlay.region).nonzero()
-            anchor = (
-                self.to_widget(float(xs.min()), float(ys.min())) if xs.size else target.topLeft()
-            )
+            anchor = self.to_widget(*overlay._mask_corner)
         else:
             outline = self._outline(overlay.kind, overlay.region)
             painter.setPen(pen)
