@@ -6,7 +6,8 @@ label group's label to the drawn shape (or to the whole image); Tab cycles the
 group; R / G / B pick rectangle / polygon / brush; Enter commits the pending
 shape with the last label, Esc drops it; S cycles severity; Delete removes the
 selected annotation; Ctrl+Z / Ctrl+Shift+Z undo / redo (persistent); Space marks
-the image reviewed and moves on, Shift+Space clears the mark. Every change is
+the image reviewed and moves on, Shift+Space clears the mark; wheel or + / -
+zoom, F fits, right or middle drag pans. Every change is
 committed to the project as it is made.
 """
 
@@ -586,6 +587,12 @@ class AnnotateView(QWidget):
         elif key == Qt.Key.Key_Escape:
             self.canvas.discard_pending()
             self.canvas.setFocus()
+        elif key == Qt.Key.Key_F:
+            self.canvas.fit()
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.canvas.zoom_by(1.25)
+        elif key == Qt.Key.Key_Minus:
+            self.canvas.zoom_by(0.8)
         elif key == Qt.Key.Key_S:
             self.severity_combo.setCurrentIndex(self.severity % 3)
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):

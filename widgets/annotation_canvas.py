@@ -70,12 +70,43 @@ class AnnotationCanvas(QWidget):
         self._last_brush: QPointF | None = None
         self._hover: QPointF | None = None
         self.key_handler = None  # callable(QKeyEvent) -> bool: the owner's key map, tried first
+        self._zoom = 1.0
+        self._origin: QPointF | None = None  # top-left of the image once zoomed or panned
+        self._pan_from: QPointF | None = None
 
     # -- content -------------------------------------------------------------------------
 
     def set_image(self, image: QImage | None) -> None:
+        """Show ``image``; the zoom stays when the size does (walking a run's steps)."""
+        same_size = (
+            image is not None and self._image is not None and image.size() == self._image.size()
+        )
         self._image = image
+        if not same_size:
+            self.fit()
         self.discard_pending()
+        self.update()
+
+    def fit(self) -> None:
+        """Back to the whole image, fitted and centred."""
+        self._zoom = 1.0
+        self._origin = None
+        self.update()
+
+    def zoom_by(self, factor: float, about: QPointF | None = None) -> None:
+        """Zoom by ``factor`` keeping the image point under ``about`` (widget coords) in place."""
+        if not self.has_image():
+            return
+        about = about if about is not None else QPointF(self.width() / 2, self.height() / 2)
+        fixed = self.to_image(about, clamp=False)
+        self._zoom = min(max(self._zoom * factor, 0.25), 64.0)
+        new_scale = self._fit_scale() * self._zoom
+        self._origin = QPointF(about.x() - fixed.x() * new_scale, about.y() - fixed.y() * new_scale)
+        self.update()
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        rect = self.image_rect()
+        self._origin = QPointF(rect.left() + dx, rect.top() + dy)
         self.update()
 
     def has_image(self) -> bool:
@@ -122,25 +153,31 @@ class AnnotationCanvas(QWidget):
 
     # -- geometry ------------------------------------------------------------------------
 
+    def _fit_scale(self) -> float:
+        return min(self.width() / self._image.width(), self.height() / self._image.height())
+
     def image_rect(self) -> QRectF:
-        """Where the image is drawn: fitted, centred, aspect kept."""
+        """Where the image is drawn: fitted and centred, then zoomed and panned."""
         if not self.has_image():
             return QRectF()
         w, h = self._image.width(), self._image.height()
-        scale = min(self.width() / w, self.height() / h)
-        return QRectF(
-            (self.width() - w * scale) / 2, (self.height() - h * scale) / 2, w * scale, h * scale
-        )
+        scale = self._fit_scale() * self._zoom
+        if self._origin is None:
+            return QRectF((self.width() - w * scale) / 2, (self.height() - h * scale) / 2,
+                          w * scale, h * scale)  # fmt: skip
+        return QRectF(self._origin.x(), self._origin.y(), w * scale, h * scale)
 
     def scale(self) -> float:
         rect = self.image_rect()
         return rect.width() / self._image.width() if self.has_image() else 1.0
 
-    def to_image(self, point: QPointF) -> QPointF:
+    def to_image(self, point: QPointF, clamp: bool = True) -> QPointF:
         rect = self.image_rect()
         s = self.scale()
-        x = min(max((point.x() - rect.left()) / s, 0.0), float(self._image.width()))
-        y = min(max((point.y() - rect.top()) / s, 0.0), float(self._image.height()))
+        x, y = (point.x() - rect.left()) / s, (point.y() - rect.top()) / s
+        if clamp:
+            x = min(max(x, 0.0), float(self._image.width()))
+            y = min(max(y, 0.0), float(self._image.height()))
         return QPointF(x, y)
 
     def to_widget(self, x: float, y: float) -> QPointF:
@@ -150,7 +187,16 @@ class AnnotationCanvas(QWidget):
 
     # -- mouse ---------------------------------------------------------------------------
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def wheelEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.zoom_by(1.25 if event.angleDelta().y() > 0 else 0.8, event.position())
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if self.has_image() and event.button() in (
+            Qt.MouseButton.MiddleButton,
+            Qt.MouseButton.RightButton,
+        ):
+            self._pan_from = event.position()  # middle or right drag pans
+            return
         if not self.has_image() or event.button() != Qt.MouseButton.LeftButton:
             return
         self.setFocus()
@@ -174,6 +220,11 @@ class AnnotationCanvas(QWidget):
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
         if not self.has_image():
             return
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.pan_by(delta.x(), delta.y())
+            return
         point = self.to_image(event.position())
         self._hover = point
         self.pixel_hovered.emit(int(point.x()), int(point.y()))
@@ -185,6 +236,9 @@ class AnnotationCanvas(QWidget):
         self.update()
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self._pan_from is not None:
+            self._pan_from = None
+            return
         if self._drag_start is not None and self._drag_now is not None:
             a, b = self._drag_start, self.to_image(event.position())
             self._drag_start = self._drag_now = None

@@ -84,3 +84,17 @@ def test_brush_strokes_become_an_rle_mask(qtbot, canvas):
     assert mask[30, 10:50].all() and not mask[30, 60] and not mask[20, 30]
     with pytest.raises(ValueError, match="unknown tool"):
         canvas.set_tool("lasso")
+
+
+def test_zoom_keeps_the_point_under_the_pointer_and_fit_resets(canvas):
+    about = canvas.to_widget(20, 15)
+    canvas.zoom_by(4.0, about)
+    assert canvas.scale() == pytest.approx(5.0 * 4)
+    assert canvas.to_image(about).toTuple() == pytest.approx((20, 15))
+    assert _pixel(canvas, 20, 15).tolist() == [30, 30, 30]
+    canvas.pan_by(-30, 0)
+    assert canvas.to_image(about).x() == pytest.approx(20 + 30 / 20)
+    canvas.set_image(rgb_to_qimage(np.zeros((60, 80, 3), np.uint8)))  # same size: zoom kept
+    assert canvas.scale() == pytest.approx(20)
+    canvas.fit()
+    assert canvas.scale() == pytest.approx(5.0)
