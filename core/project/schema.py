@@ -95,6 +95,44 @@ CREATE TABLE view_state (
 );
 """
 
+V3_ANNOTATIONS = """
+CREATE TABLE annotations (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    image_id INTEGER REFERENCES images(id),
+    image_sha256 TEXT NOT NULL,
+    label TEXT NOT NULL,
+    severity INTEGER NOT NULL DEFAULT 1 CHECK (severity BETWEEN 1 AND 3),
+    note TEXT NOT NULL DEFAULT '',
+    annotator TEXT NOT NULL,
+    region_kind TEXT NOT NULL,
+    region TEXT NOT NULL DEFAULT '{}',
+    compared_with TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX annotations_image ON annotations(image_id);
+CREATE INDEX annotations_sha256 ON annotations(image_sha256);
+CREATE TABLE annotation_events (
+    id INTEGER PRIMARY KEY,
+    annotator TEXT NOT NULL,
+    annotation_uuid TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target_event_id INTEGER REFERENCES annotation_events(id),
+    before TEXT,
+    after TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX annotation_events_annotator ON annotation_events(annotator, id);
+CREATE TABLE review_marks (
+    image_id INTEGER NOT NULL REFERENCES images(id),
+    annotator TEXT NOT NULL,
+    reviewed_at TEXT NOT NULL,
+    PRIMARY KEY (image_id, annotator)
+);
+"""
+
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
@@ -108,6 +146,7 @@ def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (1, "images, methods, runs, results, scores", _script(V1_TABLES)),
     (2, "per-project view state (compare layout, crops)", _script(V2_VIEW_STATE)),
+    (3, "annotations, their undo/redo event log, review marks", _script(V3_ANNOTATIONS)),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

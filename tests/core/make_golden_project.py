@@ -37,6 +37,21 @@ def main() -> None:
         )
         project.set_run_status(run.id, "done")
         project.put_score(noisy.sha256, "psnr", "1", 12.3, reference_sha256=clean.sha256)
+        if SCHEMA_VERSION >= 3:
+            from core.annotations import add, mark_reviewed
+
+            add(
+                project,
+                noisy,
+                label="colour_shift",
+                annotator="golden",
+                region_kind="rect",
+                region={"x": 1, "y": 1, "w": 3, "h": 2},
+                severity=2,
+                note="golden annotation",
+                compared_with={"kind": "input"},
+            )
+            mark_reviewed(project, noisy.id, "golden")
     print(target)
 
 

@@ -137,6 +137,12 @@ def test_projects_written_by_earlier_versions_open(tmp_path):
             assert names == ["clean", "noisy"]
             assert project.load_pixels(project.images()[1]).pixels.shape == (6, 7, 3)
             assert project.results(project.run("golden-run").id)[0].status == "ok"
+            if int(golden.name.removeprefix("project_v")) >= 3:  # annotations came with v3
+                from core.annotations import annotations
+
+                (flag,) = annotations(project)
+                assert (flag.label, flag.region_kind, flag.severity) == ("colour_shift", "rect", 2)
+                assert flag.image_id == project.images()[1].id
 
 
 def test_a_project_from_a_newer_iris_is_refused_not_damaged(tmp_path):

@@ -1,0 +1,625 @@
+"""The Annotate view: a keyboard-driven review queue for flagging infidelity regions.
+
+Walk a set (all images, a run's steps, a method's outputs, a prompt's results,
+or the browser selection). Keys: N / P or arrows move; 1-9 give the active
+label group's label to the drawn shape (or to the whole image); Tab cycles the
+group; R / G / B pick rectangle / polygon / brush; Enter commits the pending
+shape with the last label, Esc drops it; S cycles severity; Delete removes the
+selected annotation; Ctrl+Z / Ctrl+Shift+Z undo / redo (persistent); Space marks
+the image reviewed and moves on, Shift+Space clears the mark; wheel or + / -
+zoom, F fits, right or middle drag pans. Every change is
+committed to the project as it is made.
+"""
+
+from __future__ import annotations
+
+import getpass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.views import ViewContext
+from widgets.annotation_canvas import AnnotationCanvas, Overlay
+from widgets.background import BackgroundLoader
+from widgets.qimage import rgb_to_qimage
+
+if TYPE_CHECKING:
+    from core.annotations.model import Annotation
+    from core.annotations.taxonomy import Taxonomy
+    from core.project import ImageRecord, Project
+
+ANNOTATOR_KEY = "annotations/annotator"
+GROUP_COLOURS = ["#ff4040", "#ffb020", "#30c8ff", "#60e060", "#d070ff", "#ff80c0"]
+COMPARED = [
+    ("input", "the input", {"kind": "input"}),
+    ("step1", "step 1", {"kind": "step", "step": 1}),
+    ("none", "nothing", {}),
+]
+ALL = "(all)"
+
+
+def _load_for_display(path: str, max_pixels: int):
+    from core.imageio import load_image
+
+    return rgb_to_qimage(load_image(path, max_pixels=max_pixels).pixels)
+
+
+def default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "annotator"
+
+
+class AnnotateView(QWidget):
+    """Review queue: one image at a time, its annotations drawn over it, all keyboard-driven."""
+
+    def __init__(self, context: ViewContext, parent=None) -> None:
+        super().__init__(parent)
+        from app.settings import open_qsettings
+
+        self.context = context
+        self.project: Project | None = None
+        self.taxonomy: Taxonomy | None = None
+        self.queue: list[ImageRecord] = []
+        self.index = 0
+        self.group_index = 0
+        self.last_label: str | None = None
+        self.severity = 1
+        self.selection: list[ImageRecord] = []
+        self._current_annotations: list[Annotation] = []
+        self._qsettings = open_qsettings()
+        self._loader = BackgroundLoader(self)
+        self._loader.loaded.connect(self._on_loaded)
+        self._loader.failed.connect(self._on_failed)
+
+        self.canvas = AnnotationCanvas()
+        self.canvas.shape_drawn.connect(self._on_shape_drawn)
+        self.canvas.key_handler = self.handle_key
+        self.set_combo = QComboBox()
+        self.set_combo.currentIndexChanged.connect(lambda _i: self.rebuild_queue())
+        self.label_filter = QComboBox()
+        self.annotator_filter = QComboBox()
+        self.method_filter = QComboBox()
+        for combo in (self.label_filter, self.annotator_filter, self.method_filter):
+            combo.currentIndexChanged.connect(lambda _i: self.rebuild_queue())
+        self.annotator_edit = QLineEdit(
+            str(self._qsettings.value(ANNOTATOR_KEY, default_annotator()))
+        )
+        self.annotator_edit.editingFinished.connect(self._save_annotator)
+        self.progress_label = QLabel("0 of 0")
+        self.status_label = QLabel("")
+        self.tool_label = QLabel("")
+        self.compared_combo = QComboBox()
+        self.severity_combo = QComboBox()
+        self.severity_combo.addItems(["1 (minor)", "2 (clear)", "3 (severe)"])
+        self.severity_combo.currentIndexChanged.connect(self._on_severity)
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText("note for the next annotation")
+        self.labels_list = QListWidget()
+        self.labels_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.annotations_list = QListWidget()
+        self.annotations_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.annotations_list.currentRowChanged.connect(lambda _r: self._paint_overlays())
+        self.count_by = QComboBox()
+        self.count_by.addItems(["per method", "per prompt", "per annotator"])
+        self.count_by.currentIndexChanged.connect(lambda _i: self._refresh_counts())
+        self.counts_table = QTableWidget()
+        self.counts_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._build_layout()
+        self.set_tool("rect")
+
+    def _build_layout(self) -> None:
+        top = QHBoxLayout()
+        for title, widget in (
+            ("Set", self.set_combo),
+            ("Label", self.label_filter),
+            ("Annotator", self.annotator_filter),
+            ("Method", self.method_filter),
+        ):
+            top.addWidget(QLabel(title))
+            top.addWidget(widget, 1)
+        top.addWidget(self.progress_label)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.canvas, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status_label, 1)
+        bottom.addWidget(self.tool_label)
+        left_layout.addLayout(bottom)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        form = QFormLayout()
+        form.addRow("Annotator", self.annotator_edit)
+        form.addRow("Compared with", self.compared_combo)
+        form.addRow("Severity (S)", self.severity_combo)
+        form.addRow("Note", self.note_edit)
+        right_layout.addLayout(form)
+        right_layout.addWidget(QLabel("Labels (1-9, Tab: next group)"))
+        right_layout.addWidget(self.labels_list, 3)
+        right_layout.addWidget(QLabel("On this image (Delete removes the selected)"))
+        right_layout.addWidget(self.annotations_list, 2)
+        counts_head = QHBoxLayout()
+        counts_head.addWidget(QLabel("Cases"))
+        counts_head.addWidget(self.count_by, 1)
+        right_layout.addLayout(counts_head)
+        right_layout.addWidget(self.counts_table, 3)
+
+        for combo in (self.set_combo, self.label_filter, self.annotator_filter, self.method_filter):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
+        self.progress_label.setMinimumWidth(40)
+        # Small windows squeeze the panels instead of growing the whole main window.
+        left.setMinimumSize(160, 120)
+        right.setMinimumSize(120, 120)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 360])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    # -- settings ------------------------------------------------------------------------
+
+    @property
+    def annotator(self) -> str:
+        return self.annotator_edit.text().strip() or default_annotator()
+
+    def _save_annotator(self) -> None:
+        self._qsettings.setValue(ANNOTATOR_KEY, self.annotator)
+        self.canvas.setFocus()
+
+    def _on_severity(self, index: int) -> None:
+        self.severity = index + 1
+
+    @property
+    def loading(self) -> bool:
+        return self._loader.pending > 0
+
+    # -- project and sets ----------------------------------------------------------------
+
+    def set_project(self, project: Project | None) -> None:
+        from core.annotations.sets import image_sets
+        from core.annotations.taxonomy import default_taxonomy, project_taxonomy
+        from core.errors import IrisError
+
+        self.project = project
+        self.selection = []
+        self.taxonomy = None
+        if project is not None:
+            try:
+                self.taxonomy = project_taxonomy(project)
+            except IrisError as exc:  # a broken override must not stop the project opening
+                self.taxonomy = default_taxonomy()
+                self.status_label.setText(f"Using the default labels: {exc}")
+        self.group_index = 0
+        for combo in (self.set_combo, self.label_filter, self.annotator_filter, self.method_filter):
+            combo.blockSignals(True)
+            combo.clear()
+        if project is not None:
+            for key, title in image_sets(project):
+                self.set_combo.addItem(title, key)
+            self.set_combo.addItem("Browser selection", "selection")
+            self.label_filter.addItem(ALL, None)
+            for label in self.taxonomy.labels:
+                self.label_filter.addItem(label.title, label.id)
+            self._fill_annotator_filter()
+            self.method_filter.addItem(ALL, None)
+            for method in project.methods():
+                self.method_filter.addItem(method["name"], method["name"])
+        self._fill_compared(project)
+        for combo in (self.set_combo, self.label_filter, self.annotator_filter, self.method_filter):
+            combo.blockSignals(False)
+        self._show_labels()
+        self.rebuild_queue()
+
+    def _fill_compared(self, project: Project | None) -> None:
+        """What a flag is judged against: the input, step 1, or one of the project's methods."""
+        self.compared_combo.clear()
+        for _key, title, value in COMPARED:
+            if value.get("kind") != "method":
+                self.compared_combo.addItem(title, value)
+        for method in project.methods() if project is not None else []:
+            name = method["name"]
+            self.compared_combo.addItem(f"method {name}", {"kind": "method", "method": name})
+
+    def _fill_annotator_filter(self) -> None:
+        from core.annotations.store import annotators
+
+        current = self.annotator_filter.currentData()
+        self.annotator_filter.blockSignals(True)
+        self.annotator_filter.clear()
+        self.annotator_filter.addItem(ALL, None)
+        for name in annotators(self.project):
+            self.annotator_filter.addItem(name, name)
+        found = self.annotator_filter.findData(current)
+        self.annotator_filter.setCurrentIndex(max(found, 0))
+        self.annotator_filter.blockSignals(False)
+
+    def show_images(self, images: list[ImageRecord]) -> None:
+        """Browser selection: several images become the queue; one image is jumped to."""
+        if self.project is None or not images:
+            return
+        self.selection = list(images)
+        if len(images) > 1:
+            self.set_combo.setCurrentIndex(self.set_combo.findData("selection"))
+            self.rebuild_queue()
+            return
+        ids = [image.id for image in self.queue]
+        if images[0].id in ids:
+            self.go_to(ids.index(images[0].id))
+        elif self.set_combo.currentData() == "selection":
+            self.rebuild_queue()
+        else:
+            self.status_label.setText(
+                f"{images[0].name} is not in this set or filter; choose Set: Browser selection"
+            )
+
+    def set_queue_key(self, key: str) -> None:
+        """Walk set ``key`` (``all``, ``run:ID``, ``method:ID``, ``prompt:ID``, ``selection``)."""
+        index = self.set_combo.findData(key)
+        if index < 0:
+            raise ValueError(f"no set {key!r} in this project")
+        self.set_combo.setCurrentIndex(index)
+        self.rebuild_queue()
+
+    def rebuild_queue(self) -> None:
+        """Recompute the queue from the set and the filters, keeping the current image."""
+        from core.annotations.sets import images_in_set
+        from core.annotations.store import annotations
+        from core.annotations.summary import image_method
+
+        current = self.current
+        self.queue = []
+        if self.project is not None:
+            key = self.set_combo.currentData() or "all"
+            images = self.selection if key == "selection" else images_in_set(self.project, key)
+            label, who = self.label_filter.currentData(), self.annotator_filter.currentData()
+            if label is not None or who is not None:
+                flagged = {
+                    a.image_id for a in annotations(self.project, label=label, annotator=who)
+                }
+                images = [image for image in images if image.id in flagged]
+            if (method := self.method_filter.currentData()) is not None:
+                by_method = image_method(self.project)
+                images = [image for image in images if by_method.get(image.id) == method]
+            self.queue = images
+        ids = [image.id for image in self.queue]
+        self.index = ids.index(current.id) if current is not None and current.id in ids else 0
+        self._show_current()
+
+    @property
+    def current(self) -> ImageRecord | None:
+        return self.queue[self.index] if 0 <= self.index < len(self.queue) else None
+
+    # -- navigation ----------------------------------------------------------------------
+
+    def go_to(self, index: int) -> None:
+        if not self.queue:
+            return
+        self.index = max(0, min(index, len(self.queue) - 1))
+        self._show_current()
+
+    def next(self) -> None:
+        self.go_to(self.index + 1)
+
+    def previous(self) -> None:
+        self.go_to(self.index - 1)
+
+    def _show_current(self) -> None:
+        self.canvas.discard_pending()
+        image = self.current
+        if image is None or self.project is None:
+            self.canvas.set_image(None)
+            self._refresh_annotations()
+            self._update_progress()
+            return
+        path = str(self.project.image_path(image))
+        self._loader.request(image.id, _load_for_display, path, self.context.settings.max_pixels)
+        self._refresh_annotations()
+        self._update_progress()
+
+    def _on_loaded(self, key: int, image) -> None:
+        if self.current is not None and key == self.current.id:
+            self.canvas.set_image(image)
+
+    def _on_failed(self, key: int, message: str) -> None:
+        if self.current is not None and key == self.current.id:
+            self.canvas.set_image(None)
+            self.status_label.setText(f"Cannot show this image: {message.splitlines()[0]}")
+
+    def _update_progress(self) -> None:
+        from core.annotations.store import reviewed_images
+
+        if self.project is None or not self.queue:
+            self.progress_label.setText("0 of 0")
+            return
+        marks = reviewed_images(self.project, self.annotator)
+        done = sum(1 for image in self.queue if image.id in marks)
+        here = "reviewed" if self.current.id in marks else "not reviewed"
+        self.progress_label.setText(
+            f"{self.index + 1} of {len(self.queue)}  ({done} reviewed)  {self.current.name}: {here}"
+        )
+
+    # -- labels and tools ----------------------------------------------------------------
+
+    def _group_colour(self, group_id: str) -> QColor:
+        ids = [group.id for group in self.taxonomy.groups] if self.taxonomy else []
+        index = ids.index(group_id) if group_id in ids else len(ids)
+        return QColor(GROUP_COLOURS[index % len(GROUP_COLOURS)])
+
+    def _show_labels(self) -> None:
+        self.labels_list.clear()
+        if self.taxonomy is None:
+            return
+        for g_index, group in enumerate(self.taxonomy.groups):
+            active = g_index == self.group_index
+            head = QListWidgetItem(f"{'>' if active else ' '} {group.title}")
+            font = head.font()
+            font.setBold(True)
+            head.setFont(font)
+            head.setForeground(self._group_colour(group.id))
+            self.labels_list.addItem(head)
+            if not active:
+                continue
+            for number, label in enumerate(group.labels, start=1):
+                mark = " *" if label.id == self.last_label else ""
+                self.labels_list.addItem(f"    {number}  {label.title}{mark}")
+
+    def cycle_group(self, step: int = 1) -> None:
+        if self.taxonomy:
+            self.group_index = (self.group_index + step) % len(self.taxonomy.groups)
+            self._show_labels()
+
+    def set_tool(self, tool: str) -> None:
+        self.canvas.set_tool(tool)
+        names = {"rect": "Rectangle (R)", "polygon": "Polygon (G)", "brush": "Brush (B)"}
+        self.tool_label.setText(f"Tool: {names[tool]}")
+
+    def _on_shape_drawn(self, kind: str, _region: dict) -> None:
+        self.status_label.setText(f"{kind} drawn: press 1-9 to label it, Enter for the last label")
+
+    # -- annotating ----------------------------------------------------------------------
+
+    def label_number(self, number: int) -> None:
+        """Number key: the active group's ``number``-th label for the pending shape or image."""
+        if self.taxonomy is None:
+            return
+        labels = self.taxonomy.groups[self.group_index].labels
+        if 1 <= number <= len(labels):
+            self.annotate(labels[number - 1].id)
+
+    def annotate(self, label: str) -> Annotation | None:
+        """Commit the pending shape (or the whole image) with ``label``."""
+        from core.annotations import add
+        from core.errors import IrisError
+
+        image = self.current
+        if image is None or self.project is None:
+            return None
+        kind, region = self.canvas.take_pending() or ("image", {})
+        compared = dict(self.compared_combo.currentData() or {})
+        try:
+            made = add(
+                self.project,
+                image,
+                label=label,
+                annotator=self.annotator,
+                region_kind=kind,
+                region=region,
+                severity=self.severity,
+                note=self.note_edit.text().strip(),
+                compared_with=compared,
+            )
+        except IrisError as exc:
+            self.status_label.setText(f"Not saved: {exc}")
+            return None
+        self.note_edit.clear()
+        self.last_label = label
+        self._show_labels()
+        self.status_label.setText(f"Saved {self.taxonomy.title(label)} ({kind})")
+        self._changed()
+        return made
+
+    def delete_selected(self) -> None:
+        from core.annotations import delete
+
+        if not self._current_annotations or self.project is None:
+            return
+        row = self.annotations_list.currentRow()
+        target = self._current_annotations[row if row >= 0 else -1]
+        delete(self.project, target.uuid, annotator=self.annotator)
+        self.status_label.setText(f"Deleted {self.taxonomy.title(target.label)}")
+        self._changed()
+
+    def undo(self, redo: bool = False) -> None:
+        from core.annotations import redo as redo_fn
+        from core.annotations import undo as undo_fn
+
+        if self.project is None:
+            return
+        changed = (redo_fn if redo else undo_fn)(self.project, self.annotator)
+        if changed is None:
+            self.status_label.setText("Nothing to redo" if redo else "Nothing to undo")
+            return
+        ids = [image.id for image in self.queue]
+        if changed.image_id in ids and changed.image_id != getattr(self.current, "id", None):
+            self.go_to(ids.index(changed.image_id))
+        verb = "Redid" if redo else "Undid"
+        self.status_label.setText(f"{verb} {self.taxonomy.title(changed.label)}")
+        self._changed()
+
+    def mark_reviewed(self, reviewed: bool = True, advance: bool = True) -> None:
+        from core.annotations import mark_reviewed
+
+        if self.current is None or self.project is None:
+            return
+        mark_reviewed(self.project, self.current.id, self.annotator, reviewed)
+        if advance and reviewed and self.index < len(self.queue) - 1:
+            self.next()
+        else:
+            self._update_progress()
+        self._refresh_counts()
+
+    def _changed(self) -> None:
+        self._refresh_annotations()
+        self._fill_annotator_filter()
+        self._update_progress()
+
+    def _refresh_annotations(self) -> None:
+        from core.annotations.store import annotations
+
+        self._current_annotations = []
+        self.annotations_list.clear()
+        if self.project is not None and self.current is not None:
+            self._current_annotations = annotations(self.project, image_id=self.current.id)
+        for a in self._current_annotations:
+            text = f"{self.taxonomy.title(a.label)}  [{a.region_kind}, sev {a.severity}]  {a.annotator}"
+            self.annotations_list.addItem(text + (f"  - {a.note}" if a.note else ""))
+        self._paint_overlays()
+        self._refresh_counts()
+
+    def _paint_overlays(self) -> None:
+        selected = self.annotations_list.currentRow()
+        overlays = []
+        for row, a in enumerate(self._current_annotations):
+            label = self.taxonomy.label(a.label) if self.taxonomy else None
+            colour = self._group_colour(label.group if label else "")
+            caption = f"{label.title if label else a.label} {a.severity}"
+            overlays.append(
+                Overlay(a.region_kind, a.region, colour, caption, row == selected, a.uuid)
+            )
+        self.canvas.set_overlays(overlays)
+
+    def _refresh_counts(self) -> None:
+        from core.annotations.summary import counts
+
+        self.counts_table.clear()
+        if self.project is None:
+            return
+        by = ("method", "prompt", "annotator")[self.count_by.currentIndex()]
+        table = counts(self.project, by)
+        columns = sorted({key for row in table.values() for key in row})
+        rows = [label for label in (lab.id for lab in self.taxonomy.labels) if label in table]
+        rows += sorted(set(table) - set(rows))
+        self.counts_table.setRowCount(len(rows))
+        self.counts_table.setColumnCount(len(columns))
+        self.counts_table.setHorizontalHeaderLabels(columns)
+        self.counts_table.setVerticalHeaderLabels([self.taxonomy.title(r) for r in rows])
+        for r, label in enumerate(rows):
+            for c, column in enumerate(columns):
+                value = table[label].get(column, 0)
+                item = QTableWidgetItem(str(value) if value else "")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.counts_table.setItem(r, c, item)
+        self.counts_table.resizeColumnsToContents()
+
+    # -- keyboard ------------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.canvas.setFocus()  # keys work at once when the tab is shown
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if not self.handle_key(event):
+            super().keyPressEvent(event)
+
+    def handle_key(self, event: QKeyEvent) -> bool:
+        """Apply the review-queue key map; returns whether the key was used."""
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        if event.matches(QKeySequence.StandardKey.Undo) or (
+            ctrl and not shift and key == Qt.Key.Key_Z
+        ):
+            self.undo()
+        elif event.matches(QKeySequence.StandardKey.Redo) or (
+            ctrl and key in (Qt.Key.Key_Z, Qt.Key.Key_Y)
+        ):
+            self.undo(redo=True)
+        elif ctrl:
+            return False
+        elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+            self.label_number(key - Qt.Key.Key_0)
+        elif key in (Qt.Key.Key_N, Qt.Key.Key_Right, Qt.Key.Key_PageDown):
+            self.next()
+        elif key in (Qt.Key.Key_P, Qt.Key.Key_Left, Qt.Key.Key_PageUp):
+            self.previous()
+        elif key == Qt.Key.Key_Space:
+            self.mark_reviewed(reviewed=not shift)
+        elif key == Qt.Key.Key_Tab:
+            self.cycle_group(1)
+        elif key == Qt.Key.Key_Backtab:
+            self.cycle_group(-1)
+        elif key in (Qt.Key.Key_R, Qt.Key.Key_G, Qt.Key.Key_B):
+            self.set_tool(
+                {Qt.Key.Key_R: "rect", Qt.Key.Key_G: "polygon", Qt.Key.Key_B: "brush"}[key]
+            )
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.canvas.tool == "polygon" and self.canvas.pending is None:
+                self.canvas.close_polygon()
+            elif self.last_label and self.canvas.pending is not None:
+                self.annotate(self.last_label)
+        elif key == Qt.Key.Key_Escape:
+            self.canvas.discard_pending()
+            self.canvas.setFocus()
+        elif key == Qt.Key.Key_F:
+            self.canvas.fit()
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.canvas.zoom_by(1.25)
+        elif key == Qt.Key.Key_Minus:
+            self.canvas.zoom_by(0.8)
+        elif key == Qt.Key.Key_S:
+            self.severity_combo.setCurrentIndex(self.severity % 3)
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_selected()
+        elif key == Qt.Key.Key_Up:
+            self.annotations_list.setCurrentRow(max(self.annotations_list.currentRow() - 1, 0))
+        elif key == Qt.Key.Key_Down:
+            row = self.annotations_list.currentRow() + 1
+            self.annotations_list.setCurrentRow(min(row, self.annotations_list.count() - 1))
+        elif key == Qt.Key.Key_BracketLeft:
+            self.canvas.brush_radius = max(1.0, self.canvas.brush_radius / 1.25)
+        elif key == Qt.Key.Key_BracketRight:
+            self.canvas.brush_radius = min(200.0, self.canvas.brush_radius * 1.25)
+        else:
+            return False
+        event.accept()
+        return True
+
+    def event(self, event) -> bool:
+        # Window-wide shortcuts (another view's "1", "F") must not steal the queue's keys.
+        if (
+            event.type() == event.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self.canvas.hasFocus()
+            and event.text()
+            and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            event.accept()
+            return True
+        return super().event(event)

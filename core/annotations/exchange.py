@@ -1,0 +1,387 @@
+"""Export, import and merge annotations: CSV, IRIS JSON and COCO-style JSON.
+
+Annotations travel with their stable ``uuid`` and their image's SHA-256, so an
+import into another project attaches them to the same pixels wherever they
+are, and merging several annotators' exports (or one export twice) never
+duplicates: for one ``uuid`` the copy updated last wins.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid as uuid_module
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.annotations import regions
+from core.annotations.model import Annotation
+from core.annotations.store import _row, _upsert, annotations, reviewed_images
+from core.errors import IrisError
+
+if TYPE_CHECKING:
+    from core.project import Project
+
+FORMATS = ("csv", "json", "coco")
+JSON_FORMAT = "iris-annotations"
+CSV_COLUMNS = (
+    "uuid",
+    "image_sha256",
+    "image_name",
+    "label",
+    "severity",
+    "note",
+    "annotator",
+    "region_kind",
+    "region",
+    "compared_with",
+    "created_at",
+    "updated_at",
+    "deleted",
+)
+COCO_NAMESPACE = uuid_module.UUID("6f1d3c1e-4b7a-4c55-9a51-1f0f2a7e8b10")
+
+
+class ExchangeError(IrisError):
+    """An annotation file cannot be written or read."""
+
+
+@dataclass
+class Bundle:
+    """What an export holds: annotations, review marks by image content, image facts."""
+
+    annotations: list[Annotation] = field(default_factory=list)
+    reviews: list[dict[str, str]] = field(default_factory=list)  # image_sha256, annotator, at
+    images: dict[str, dict[str, Any]] = field(default_factory=dict)  # sha256 -> name, w, h
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unmatched_images: int = 0
+    reviews: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+# -- collecting --------------------------------------------------------------------------
+
+
+def bundle_of(project: Project, include_deleted: bool = False) -> Bundle:
+    """Everything about the project's annotations an export carries."""
+    bundle = Bundle(annotations=annotations(project, include_deleted=include_deleted))
+    for image in project.images():
+        bundle.images.setdefault(
+            image.sha256, {"name": image.name, "width": image.width, "height": image.height}
+        )
+    for image_id, names in reviewed_images(project).items():
+        sha = project.image(image_id).sha256
+        for row in project.db.query(
+            "SELECT annotator, reviewed_at FROM review_marks WHERE image_id = ?", [image_id]
+        ):
+            if row["annotator"] in names:
+                bundle.reviews.append(
+                    {"image_sha256": sha, "annotator": row["annotator"], "at": row["reviewed_at"]}
+                )
+    return bundle
+
+
+def merge(bundles: Iterable[Bundle]) -> Bundle:
+    """One bundle from several: one annotation per uuid (the latest update), one mark per pair."""
+    merged = Bundle()
+    by_uuid: dict[str, Annotation] = {}
+    reviews: dict[tuple[str, str], dict[str, str]] = {}
+    for bundle in bundles:
+        for annotation in bundle.annotations:
+            known = by_uuid.get(annotation.uuid)
+            if known is None or annotation.updated_at > known.updated_at:
+                by_uuid[annotation.uuid] = annotation
+        for mark in bundle.reviews:
+            key = (mark["image_sha256"], mark["annotator"])
+            if key not in reviews or mark["at"] > reviews[key]["at"]:
+                reviews[key] = mark
+        for sha, facts in bundle.images.items():
+            merged.images.setdefault(sha, facts)
+    merged.annotations = sorted(by_uuid.values(), key=lambda a: a.created_at)  # stable
+    merged.reviews = sorted(reviews.values(), key=lambda m: (m["image_sha256"], m["annotator"]))
+    return merged
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+def to_json(bundle: Bundle, taxonomy: dict[str, Any] | None = None) -> str:
+    return json.dumps(
+        {
+            "format": JSON_FORMAT,
+            "version": 1,
+            "taxonomy": taxonomy,
+            "images": [{"sha256": sha, **facts} for sha, facts in sorted(bundle.images.items())],
+            "reviews": bundle.reviews,
+            "annotations": [a.as_dict() for a in bundle.annotations],
+        },
+        sort_keys=True,
+    )
+
+
+def to_csv(bundle: Bundle) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for a in bundle.annotations:
+        data = a.as_dict()
+        data["image_name"] = bundle.images.get(a.image_sha256, {}).get("name", "")
+        data["region"] = json.dumps(a.region, sort_keys=True)
+        data["compared_with"] = json.dumps(a.compared_with, sort_keys=True)
+        data["deleted"] = int(a.deleted)
+        writer.writerow({c: data[c] for c in CSV_COLUMNS})
+    return out.getvalue()
+
+
+def to_coco(bundle: Bundle, taxonomy: dict[str, Any]) -> str:
+    """COCO-style JSON: rects, polygons and whole images as polygons, brush masks as RLE."""
+    categories, category_ids = [], {}
+    for group in taxonomy["groups"]:
+        for label in group["labels"]:
+            category_ids[label["id"]] = len(categories) + 1
+            categories.append(
+                {"id": len(categories) + 1, "name": label["id"], "supercategory": group["id"]}
+            )
+    image_ids: dict[str, int] = {}
+    images = []
+    for a in bundle.annotations:
+        if a.image_sha256 in image_ids:
+            continue
+        facts = bundle.images.get(a.image_sha256, {})
+        image_ids[a.image_sha256] = len(images) + 1
+        images.append(
+            {
+                "id": len(images) + 1,
+                "file_name": facts.get("name", a.image_sha256),
+                "width": facts.get("width", 0),
+                "height": facts.get("height", 0),
+                "iris_sha256": a.image_sha256,
+            }
+        )
+    items = []
+    for index, a in enumerate(bundle.annotations, start=1):
+        if a.deleted:
+            continue
+        if a.label not in category_ids:
+            category_ids[a.label] = len(categories) + 1
+            categories.append({"id": len(categories) + 1, "name": a.label, "supercategory": ""})
+        facts = images[image_ids[a.image_sha256] - 1]
+        width, height = facts["width"], facts["height"]
+        area, box = regions.area_and_bbox(a.region_kind, a.region, width, height)
+        if a.region_kind == "mask":
+            segmentation: Any = a.region
+        else:
+            outline = regions.polygon_of(a.region_kind, a.region, width, height)
+            segmentation = [[v for point in outline for v in point]]
+        items.append(
+            {
+                "id": index,
+                "image_id": image_ids[a.image_sha256],
+                "category_id": category_ids[a.label],
+                "segmentation": segmentation,
+                "area": area,
+                "bbox": box,
+                "iscrowd": int(a.region_kind == "mask"),
+                "iris": {
+                    k: v
+                    for k, v in a.as_dict().items()
+                    if k not in ("image_sha256", "label", "deleted")
+                },
+            }
+        )
+    return json.dumps(
+        {
+            "info": {"description": "IRIS annotations", "format": "coco"},
+            "images": images,
+            "categories": categories,
+            "annotations": items,
+        },
+    )
+
+
+def export_bundle(bundle: Bundle, fmt: str, taxonomy: dict[str, Any]) -> str:
+    if fmt == "csv":
+        return to_csv(bundle)
+    if fmt == "json":
+        return to_json(bundle, taxonomy)
+    if fmt == "coco":
+        return to_coco(bundle, taxonomy)
+    raise ExchangeError(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
+
+
+def export_project(
+    project: Project, fmt: str, out: str | Path, include_deleted: bool = False
+) -> int:
+    """Write the project's annotations to ``out`` atomically; returns how many were written."""
+    from core.annotations.taxonomy import project_taxonomy
+
+    bundle = bundle_of(project, include_deleted=include_deleted and fmt != "coco")
+    text = export_bundle(bundle, fmt, project_taxonomy(project).as_dict())
+    target = Path(out)
+    temp = target.with_name(target.name + ".part")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_text(text, encoding="utf-8")
+        temp.replace(target)
+    except OSError as exc:
+        raise ExchangeError(f"{target}: cannot write the export ({exc})") from exc
+    return len(bundle.annotations)
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def _annotation(data: dict[str, Any]) -> Annotation:
+    kind = data.get("region_kind", "image")
+    return Annotation(
+        uuid=str(data["uuid"]),
+        image_sha256=str(data["image_sha256"]),
+        label=str(data["label"]),
+        annotator=str(data["annotator"]),
+        region_kind=kind,
+        region=regions.normalise(kind, data.get("region") or {}),
+        severity=int(data.get("severity", 1)),
+        note=str(data.get("note") or ""),
+        compared_with=dict(data.get("compared_with") or {}),
+        created_at=str(data.get("created_at", "")),
+        updated_at=str(data.get("updated_at", "")),
+        deleted=bool(int(data.get("deleted", 0) or 0)),
+    )
+
+
+def from_json(doc: dict[str, Any]) -> Bundle:
+    return Bundle(
+        annotations=[_annotation(item) for item in doc.get("annotations", [])],
+        reviews=list(doc.get("reviews", [])),
+        images={
+            img["sha256"]: {k: v for k, v in img.items() if k != "sha256"}
+            for img in doc.get("images", [])
+        },
+    )
+
+
+def from_csv(text: str) -> Bundle:
+    bundle = Bundle()
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"uuid", "image_sha256", "label", "annotator"} - set(reader.fieldnames or [])
+    if missing:
+        raise ExchangeError(f"CSV lacks the columns {', '.join(sorted(missing))}")
+    for row in reader:
+        data = dict(row)
+        data["region"] = json.loads(row.get("region") or "{}")
+        data["compared_with"] = json.loads(row.get("compared_with") or "{}")
+        bundle.annotations.append(_annotation(data))
+        if row.get("image_name"):
+            bundle.images.setdefault(row["image_sha256"], {"name": row["image_name"]})
+    return bundle
+
+
+def from_coco(doc: dict[str, Any]) -> Bundle:
+    """Read COCO JSON; IRIS's own ``iris`` fields are used when present, else derived."""
+    images = {img["id"]: img for img in doc.get("images", [])}
+    categories = {cat["id"]: cat["name"] for cat in doc.get("categories", [])}
+    bundle = Bundle()
+    for img in images.values():
+        sha = img.get("iris_sha256") or img.get("file_name", str(img["id"]))
+        bundle.images[sha] = {
+            "name": img.get("file_name", ""),
+            "width": img.get("width", 0),
+            "height": img.get("height", 0),
+        }
+    for item in doc.get("annotations", []):
+        img = images[item["image_id"]]
+        sha = img.get("iris_sha256") or img.get("file_name", str(img["id"]))
+        extra = dict(item.get("iris") or {})
+        segmentation = item.get("segmentation")
+        if "region_kind" not in extra:
+            if isinstance(segmentation, dict):
+                extra["region_kind"], extra["region"] = "mask", segmentation
+            elif segmentation:
+                flat = segmentation[0]
+                extra["region_kind"] = "polygon"
+                extra["region"] = {"points": [flat[i : i + 2] for i in range(0, len(flat), 2)]}
+            else:
+                extra["region_kind"] = "image"
+        if "uuid" not in extra:  # a foreign COCO file: a uuid stable for the same entry
+            extra["uuid"] = str(uuid_module.uuid5(COCO_NAMESPACE, f"{sha}/{item['id']}"))
+        extra.setdefault("annotator", "coco")
+        bundle.annotations.append(
+            _annotation({**extra, "image_sha256": sha, "label": categories[item["category_id"]]})
+        )
+    return bundle
+
+
+def read_file(path: str | Path) -> Bundle:
+    """Read any of the three formats, recognised by content."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ExchangeError(f"{path}: cannot read ({exc})") from exc
+    try:
+        if text.lstrip().startswith("{"):
+            doc = json.loads(text)
+            if doc.get("format") == JSON_FORMAT:
+                return from_json(doc)
+            if "annotations" in doc and "categories" in doc:
+                return from_coco(doc)
+            raise ExchangeError(f"{path}: JSON that is neither IRIS annotations nor COCO")
+        return from_csv(text)
+    except (KeyError, ValueError, TypeError, IrisError) as exc:
+        if isinstance(exc, ExchangeError):
+            raise
+        raise ExchangeError(f"{path}: not a readable annotation file ({exc})") from exc
+
+
+def import_bundle(project: Project, bundle: Bundle) -> ImportReport:
+    """Merge ``bundle`` into the project in one transaction; images are matched by SHA-256."""
+    report = ImportReport()
+    with project.transaction():
+        image_of: dict[str, int | None] = {}
+        for a in bundle.annotations:
+            if a.image_sha256 not in image_of:
+                found = project.find_images(a.image_sha256)
+                image_of[a.image_sha256] = found[0].id if found else None
+            image_id = image_of[a.image_sha256]
+            report.unmatched_images += image_id is None
+            existing = list(
+                project.db.query("SELECT updated_at FROM annotations WHERE uuid = ?", [a.uuid])
+            )
+            if existing and existing[0]["updated_at"] >= a.updated_at:
+                report.unchanged += 1
+                continue
+            row = _row(a)
+            row["image_id"] = image_id
+            _upsert(project, row)
+            if existing:
+                report.updated += 1
+            else:
+                report.added += 1
+        for mark in bundle.reviews:
+            found = project.find_images(mark["image_sha256"])
+            if not found:
+                continue
+            project.db.execute(
+                "INSERT INTO review_marks(image_id, annotator, reviewed_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(image_id, annotator) DO UPDATE SET reviewed_at = "
+                "max(reviewed_at, excluded.reviewed_at)",
+                [found[0].id, mark["annotator"], mark["at"]],
+            )
+            report.reviews += 1
+    return report
+
+
+def import_files(project: Project, paths: Iterable[str | Path]) -> ImportReport:
+    """Read every file, merge them, and import the result (no duplicates by uuid)."""
+    return import_bundle(project, merge(read_file(path) for path in paths))
