@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -53,10 +54,20 @@ class ImageView(QWidget):
         self._loader.failed.connect(self._on_failed)
 
         toolbar = QToolBar()
-        toolbar.addAction("Fit", self.canvas.fit).setShortcut("F")
-        toolbar.addAction("1:1", self.canvas.actual_size).setShortcut("1")
-        toolbar.addAction("Zoom in", lambda: self.canvas.zoom_by(1.25)).setShortcut("+")
-        toolbar.addAction("Zoom out", lambda: self.canvas.zoom_by(0.8)).setShortcut("-")
+        for text, slot, key in (
+            ("Fit", self.canvas.fit, "F"),
+            ("1:1", self.canvas.actual_size, "1"),
+            ("Zoom in", lambda: self.canvas.zoom_by(1.25), "+"),
+            ("Zoom out", lambda: self.canvas.zoom_by(0.8), "-"),
+        ):
+            action = QAction(f"Images: {text}", self)
+            action.setIconText(text)
+            action.setShortcut(QKeySequence(key))
+            # only while this view has focus: other views use the same keys
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            toolbar.addAction(action)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -51,14 +52,21 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.resizeDocks([dock], [380], Qt.Orientation.Horizontal)
 
+        # Views are built when first shown, so their modules (and numpy, pyqtgraph, ...)
+        # load after the window is on screen; each tab holds an empty page until then.
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.views: dict[str, QWidget] = {}
-        context = ViewContext(worker=worker, settings=settings, show_status=self.show_status)
+        self._pages: dict[str, QWidget] = {}
+        self._selection: list = []
+        self._context = ViewContext(worker=worker, settings=settings, show_status=self.show_status)
         for name in ordered_view_names():
-            view = VIEWS.get(name)(context)
-            self.views[name] = view
-            self.tabs.addTab(view, VIEWS.meta(name).get("title", name))
+            page = QWidget()
+            QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+            self._pages[name] = page
+            self.tabs.addTab(page, VIEWS.meta(name).get("title", name))
+        self.tabs.currentChanged.connect(lambda index: self.view(list(self._pages)[index]))
+        self.view(next(iter(self._pages)))
         self.setCentralWidget(self.tabs)
 
         self._build_status_bar()
@@ -123,7 +131,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         view_menu = self.menuBar().addMenu("&View")
-        for index, name in enumerate(self.views, start=1):
+        for index, name in enumerate(self._pages, start=1):
             title = VIEWS.meta(name).get("title", name)
             self._action(
                 view_menu, title, lambda _=False, n=name: self.show_view(n), f"Ctrl+{index}"
@@ -161,6 +169,7 @@ class MainWindow(QMainWindow):
                 self.settings.forget_recent_project(path)
             return False
         previous, self.project = self.project, project
+        self._selection = []
         self.settings.add_recent_project(project.path)
         self.setWindowTitle(f"IRIS - {project.name}")
         self.browser.set_project(project)
@@ -258,13 +267,26 @@ class MainWindow(QMainWindow):
 
     # -- views ---------------------------------------------------------------------------
 
-    def show_view(self, name: str) -> QWidget:
+    def view(self, name: str) -> QWidget:
+        """The view called ``name``, built (and given the project and selection) on first use."""
         VIEWS.get_name(name)
-        view = self.views[name]
-        self.tabs.setCurrentWidget(view)
+        if name not in self.views:
+            view = VIEWS.get(name)(self._context)
+            self._pages[name].layout().addWidget(view)
+            self.views[name] = view
+            if self.project is not None and hasattr(view, "set_project"):
+                view.set_project(self.project)
+            if self._selection and hasattr(view, "show_images"):
+                view.show_images(self._selection)
+        return self.views[name]
+
+    def show_view(self, name: str) -> QWidget:
+        view = self.view(name)
+        self.tabs.setCurrentWidget(self._pages[name])
         return view
 
     def _on_images_selected(self, images: list) -> None:
+        self._selection = images
         for view in self.views.values():
             if hasattr(view, "show_images"):
                 view.show_images(images)
@@ -331,12 +353,20 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.worker.set_device(self.settings.device)
 
-    def show_shortcuts(self) -> None:
-        lines = []
+    def shortcut_list(self) -> list[tuple[str, str]]:
+        """(action, keys) of every shortcut, the views' included (this builds every view)."""
+        for name in self._pages:
+            self.view(name)
+        found = set()
         for action in self.findChildren(QAction):
-            if not action.shortcut().isEmpty() and action.text():
-                lines.append(f"{action.shortcut().toString():<16} {action.text().replace('&', '')}")
-        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(sorted(set(lines))))
+            keys = ", ".join(k.toString() for k in action.shortcuts())
+            if keys and action.text():
+                found.add((action.text().replace("&", ""), keys))
+        return sorted(found)
+
+    def show_shortcuts(self) -> None:
+        lines = [f"{keys:<18} {text}" for text, keys in self.shortcut_list()]
+        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(lines))
 
     def show_about(self) -> None:
         from app.about import AboutDialog

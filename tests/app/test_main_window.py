@@ -103,10 +103,18 @@ def test_recent_projects_and_geometry_persist(qtbot, worker, tmp_path):
 
 
 def test_views_are_registered_and_unknown_views_are_refused(window):
-    assert "images" in window.views
+    assert list(window.views) == ["images"]  # the first tab is built, the others when shown
     assert window.show_view("images") is window.views["images"]
     with pytest.raises(RegistryError, match="known: .*images"):
         window.show_view("no-such-view")
+
+
+def test_a_view_built_late_gets_the_project_and_selection(qtbot, window):
+    window.open_sample_project()
+    qtbot.waitUntil(lambda: window.views["images"].current is not None, timeout=10_000)
+    window.tabs.setCurrentIndex(1)  # building a view by switching to its tab
+    late = window.views[list(window._pages)[1]]
+    assert getattr(late, "project", window.project) is window.project
 
 
 def test_status_bar_shows_the_device_once_resolved(qtbot, window):
