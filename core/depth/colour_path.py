@@ -30,6 +30,7 @@ CORNERS = {
 }
 DEFAULT_CORNERS = "KRYGCBMW"
 TABLE_SIZE = 1 << 24
+STEPS_PER_EDGE = 255  # 8-bit levels along one cube edge
 _CHUNK = 8192
 
 

@@ -153,10 +153,10 @@ def normals_from_points(xyz: np.ndarray) -> np.ndarray:
     """Per-pixel normals (H, W, 3) of an organised point grid, facing the camera (OpenCV frame)."""
     dx = np.zeros_like(xyz)
     dy = np.zeros_like(xyz)
-    dx[:, 1:-1] = xyz[:, 2:] - xyz[:, :-2]
-    dy[1:-1] = xyz[2:] - xyz[:-2]
-    n = np.cross(dy, dx)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        dx[:, 1:-1] = xyz[:, 2:] - xyz[:, :-2]
+        dy[1:-1] = xyz[2:] - xyz[:-2]
+        n = np.cross(dy, dx)
         n /= np.linalg.norm(n, axis=2, keepdims=True)
     return n
 
@@ -211,7 +211,8 @@ def unproject(
 
         colours = to_uint8_rgb(resize_to(to_uint8_rgb(photo), width, height)).reshape(-1, 3)[flat]
     elif colour_mode == "normal":
-        grid = np.stack([xn * z, np.broadcast_to(yn, z.shape) * z, z], axis=2)
+        with np.errstate(invalid="ignore"):
+            grid = np.stack([xn * z, np.broadcast_to(yn, z.shape) * z, z], axis=2)
         colours = normal_colours(normals_from_points(grid)).reshape(-1, 3)[flat]
     else:
         colours = depth_colours(depth).reshape(-1, 3)[flat]
