@@ -13,6 +13,7 @@ from core.registry import Registry
 
 VIEWS: Registry = Registry("view")
 VIEWS.register_lazy("images", "app.image_view:ImageView", title="Images")
+VIEWS.register_lazy("depth", "app.depth_view:DepthView", title="Depth and 3D")
 
 
 @dataclass
