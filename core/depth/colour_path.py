@@ -31,6 +31,7 @@ CORNERS = {
 DEFAULT_CORNERS = "KRYGCBMW"
 TABLE_SIZE = 1 << 24
 STEPS_PER_EDGE = 255  # 8-bit levels along one cube edge
+UNKNOWN = -1.0  # table entries not projected yet (depth is never negative)
 _CHUNK = 8192
 
 
@@ -45,13 +46,19 @@ def corner_vertices(order: str) -> np.ndarray:
 
 
 def pack_rgb(image: np.ndarray) -> np.ndarray:
-    """24-bit codes ``R << 16 | G << 8 | B`` of an (H, W, 3) uint8 image, as int32 (H, W)."""
+    """24-bit codes ``R << 16 | G << 8 | B`` of an (H, W, 3) uint8 image, as uint32 (H, W).
+
+    The bytes are laid out B, G, R, 0 and read as little-endian uint32, which is
+    about twice as fast as shifting and or-ing three channels.
+    """
     if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] < 3:
         raise IrisError(f"expected an (H, W, 3) uint8 image, got {image.dtype} {image.shape}")
-    codes = image[..., 0].astype(np.int32) << 16
-    codes |= image[..., 1].astype(np.int32) << 8
-    codes |= image[..., 2]
-    return codes
+    packed = np.zeros((*image.shape[:2], 4), dtype=np.uint8)
+    packed[..., 0] = image[..., 2]
+    packed[..., 1] = image[..., 1]
+    packed[..., 2] = image[..., 0]
+    codes = packed.view("<u4")[..., 0]
+    return codes if codes.dtype == np.uint32 else codes.astype(np.uint32)
 
 
 @dataclass
@@ -136,32 +143,31 @@ class DecodeTable:
     """A lazily filled 2^24 table: packed colour -> (value, distance to the path).
 
     ``to_value`` maps the path parameter f to what the table stores (depth in
-    metres); each distinct colour is projected once, the first time it is seen.
+    metres, never negative). Unfilled entries hold -1, so one gather finds both
+    the values and the colours still to project; each distinct colour is
+    projected once, the first time an image contains it.
     """
 
     def __init__(self, path: ColourPath, to_value) -> None:
         self.path = path
         self.to_value = to_value
-        self._value = np.zeros(TABLE_SIZE, dtype=np.float32)
+        self._value = np.full(TABLE_SIZE, UNKNOWN, dtype=np.float32)
         self._distance = np.zeros(TABLE_SIZE, dtype=np.float16)
-        self._known = np.zeros(TABLE_SIZE, dtype=bool)
         self._lock = threading.Lock()
 
-    def fill(self, codes: np.ndarray) -> int:
-        """Project the colours of ``codes`` not yet in the table; returns how many were new."""
-        with self._lock:
-            present = np.zeros(TABLE_SIZE, dtype=bool)
-            present[codes.ravel()] = True
-            missing = np.flatnonzero(present & ~self._known)
-            if len(missing):
-                rgb = np.stack([(missing >> 16) & 255, (missing >> 8) & 255, missing & 255], axis=1)
-                f, dist = self.path.project(rgb / 255.0)
-                self._value[missing] = self.to_value(f)
-                self._distance[missing] = dist
-                self._known[missing] = True
-            return len(missing)
+    def _fill(self, missing: np.ndarray) -> None:
+        rgb = np.stack([(missing >> 16) & 255, (missing >> 8) & 255, missing & 255], axis=1)
+        f, dist = self.path.project(rgb / 255.0)
+        self._value[missing] = self.to_value(f)
+        self._distance[missing] = dist
 
     def lookup(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Stored value (float32) and distance (float32) of every code."""
-        self.fill(codes)
-        return np.take(self._value, codes), np.take(self._distance, codes).astype(np.float32)
+        """Stored value (float32) and distance (float32) of every code (uint32, < 2^24)."""
+        with self._lock:
+            values = np.take(self._value, codes, mode="clip")
+            unknown = values < 0
+            if unknown.any():
+                self._fill(np.unique(codes[unknown]).astype(np.int64))
+                values[unknown] = np.take(self._value, codes[unknown])
+            distance = np.take(self._distance, codes, mode="clip").astype(np.float32)
+        return values, distance
