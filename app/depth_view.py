@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -131,9 +132,12 @@ class DepthView(QWidget):
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 0)
         splitter.setSizes([380, 640, 260])
+        for index in range(splitter.count()):
+            splitter.widget(index).setMinimumWidth(80)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+        self.setMinimumSize(240, 200)  # a small main window must stay possible
         self._update_enabled()
 
     # -- layout --------------------------------------------------------------------------
@@ -231,8 +235,12 @@ class DepthView(QWidget):
             panel_layout.addWidget(button)
         panel_layout.addWidget(self.summary)
         panel_layout.addStretch(1)
-        panel.setMaximumWidth(300)
-        return panel
+        scroll = QScrollArea()
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMaximumWidth(310)
+        return scroll
 
     # -- project and selection -----------------------------------------------------------
 

@@ -59,18 +59,15 @@ def estimate_normals(points: np.ndarray, *, radius: float, max_nn: int = 30) -> 
 def ply_bytes(points: np.ndarray, colours: np.ndarray | None = None) -> bytes:
     """Binary little-endian PLY: float x, y, z and (if given) uchar red, green, blue."""
     n = len(points)
-    fields = [("x", "<f4"), ("y", "<f4"), ("z", "<f4")]
-    if colours is not None:
-        fields += [("red", "u1"), ("green", "u1"), ("blue", "u1")]
-    record = np.empty(n, dtype=fields)
-    record["x"], record["y"], record["z"] = points[:, 0], points[:, 1], points[:, 2]
     header = ["ply", "format binary_little_endian 1.0", "comment IRIS depth export"]
     header += [f"element vertex {n}"] + [f"property float {axis}" for axis in "xyz"]
+    columns = [np.ascontiguousarray(points, dtype="<f4").view(np.uint8).reshape(n, 12)]
     if colours is not None:
-        record["red"], record["green"], record["blue"] = colours[:, 0], colours[:, 1], colours[:, 2]
         header += [f"property uchar {name}" for name in ("red", "green", "blue")]
+        columns.append(np.ascontiguousarray(colours, dtype=np.uint8).reshape(n, 3))
     header.append("end_header")
-    return ("\n".join(header) + "\n").encode("ascii") + record.tobytes()
+    body = np.concatenate(columns, axis=1) if len(columns) > 1 else columns[0]
+    return ("\n".join(header) + "\n").encode("ascii") + body.tobytes()
 
 
 def save_ply(path: str | Path, cloud: PointCloud) -> Path:

@@ -198,23 +198,24 @@ def unproject(
     check_cancelled(cancel)
     progress(1, 3)
     flat = np.flatnonzero(keep)
-    rows, cols = np.divmod(flat, width)
-    zk = z.ravel()[flat]
-    points = np.empty((len(flat), 3), dtype=np.float32)
-    points[:, 0] = xn[0, cols] * zk
-    points[:, 1] = yn[rows, 0] * zk
+    mask = keep.ravel()
+    zk = z.ravel()[mask]
+    points = np.empty((len(zk), 3), dtype=np.float32)
+    with np.errstate(invalid="ignore", over="ignore"):
+        points[:, 0] = np.multiply(xn, z).ravel()[mask]
+        points[:, 1] = np.multiply(yn, z).ravel()[mask]
     points[:, 2] = zk
     check_cancelled(cancel)
     progress(2, 3)
     if colour_mode == "photo" and photo is not None:
         from core.depth.codecs import to_uint8_rgb
 
-        colours = to_uint8_rgb(resize_to(to_uint8_rgb(photo), width, height)).reshape(-1, 3)[flat]
+        colours = resize_to(to_uint8_rgb(photo), width, height).reshape(-1, 3)[mask]
     elif colour_mode == "normal":
         with np.errstate(invalid="ignore"):
             grid = np.stack([xn * z, np.broadcast_to(yn, z.shape) * z, z], axis=2)
-        colours = normal_colours(normals_from_points(grid)).reshape(-1, 3)[flat]
+        colours = normal_colours(normals_from_points(grid)).reshape(-1, 3)[mask]
     else:
-        colours = depth_colours(depth).reshape(-1, 3)[flat]
+        colours = depth_colours(depth).reshape(-1, 3)[mask]
     progress(3, 3)
     return PointCloud(points, np.ascontiguousarray(colours), flat, intrinsics)
