@@ -226,8 +226,7 @@ class DepthView(QWidget):
         self.export_depth.clicked.connect(lambda: self._export("depth"))
         self.export_ply.clicked.connect(lambda: self._export("ply"))
         self.export_points.clicked.connect(lambda: self._export("points"))
-        self.summary = QLabel(" ")
-        self.summary.setWordWrap(True)
+        self.summary = QLabel(" ")  # explicit line breaks: word wrap misbehaves in scroll areas
         panel = QWidget()
         panel_layout = QVBoxLayout(panel)
         panel_layout.addWidget(box)
@@ -369,7 +368,7 @@ class DepthView(QWidget):
         median = stats["median_m"]
         self.summary.setText(
             f"{stats['width']}x{stats['height']} {stats['codec']}\n"
-            f"median {median:.3f} m, min {stats['min_m']:.3f} m, max {stats['max_m']:.3f} m\n"
+            f"median {median:.3f} m\nmin {stats['min_m']:.3f} m, max {stats['max_m']:.3f} m\n"
             f"masked {stats['masked_fraction']:.1%}, sky {stats['sky_fraction']:.1%}"
             if median is not None
             else "no finite depth"

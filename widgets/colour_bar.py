@@ -13,12 +13,16 @@ def nice_ticks(lo: float, hi: float, count: int = 6) -> list[float]:
     """Round values (1, 2, 5 x 10^k) between ``lo`` and ``hi`` spread evenly on a log scale."""
     if not (0 < lo < hi):
         return []
-    ticks = []
-    for exponent in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1):
-        for mantissa in (1, 2, 5):
-            value = mantissa * 10.0**exponent
-            if lo <= value <= hi:
-                ticks.append(value)
+    ticks: list[float] = []
+    for mantissas in ((1, 2, 5), (1, 2, 3, 4, 5, 6, 7, 8, 9)):  # finer when the range is narrow
+        ticks = []
+        for exponent in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1):
+            for mantissa in mantissas:
+                value = mantissa * 10.0**exponent
+                if lo <= value <= hi:
+                    ticks.append(value)
+        if len(ticks) >= 3:
+            break
     while len(ticks) > count:
         ticks = ticks[::2]
     return ticks or [lo, hi]

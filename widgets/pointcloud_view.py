@@ -125,15 +125,15 @@ class PointCloudView(QWidget):
         self._update_frustum()
 
     def fit(self) -> None:
-        """Orbit about the cloud's median, starting just behind the camera that saw it."""
+        """Orbit about the cloud's median, from behind and to the left of the camera that saw it."""
         if self.gl_widget is None or len(self.points) == 0:
             return
         from PySide6.QtGui import QVector3D
 
         centre = np.median(to_scene(self.points), axis=0)
-        distance = float(max(np.linalg.norm(centre), 1e-3)) * 1.15
+        distance = float(max(np.linalg.norm(centre), 1e-3)) * 1.8
         self.gl_widget.setCameraPosition(
-            pos=QVector3D(*[float(v) for v in centre]), distance=distance, elevation=8, azimuth=-90
+            pos=QVector3D(*[float(v) for v in centre]), distance=distance, elevation=18, azimuth=-62
         )
 
     def grab_frame(self):
