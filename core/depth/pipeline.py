@@ -83,7 +83,8 @@ def build_scene(
     from core.imageio import load_image
 
     progress(0, 4)
-    name = settings.codec or codec_for_file(map_path)
+    detected = codec_for_file(map_path)  # raw depth files (16-bit PNG, .npy) pick themselves
+    name = detected if detected in ("png16", "npy", "exr") else settings.codec or detected
     codec = make_codec(name, **settings.codec_params())
     if codec.kind == "raw":
         decoding = codec.decode_file(map_path)

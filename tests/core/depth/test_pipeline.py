@@ -45,3 +45,12 @@ def test_build_scene_stops_when_cancelled(tmp_path):
     cancel.set()
     with pytest.raises(Cancelled):
         build_scene(path, None, DepthSettings(), cancel=cancel)
+
+
+def test_raw_16_bit_png_is_decoded_as_millimetres(tmp_path):
+    depth = np.full((10, 12), 1.25, np.float32)
+    path = tmp_path / "raw.png"
+    path.write_bytes(make_codec("png16").encode(depth))
+    scene = build_scene(path, None, DepthSettings(codec="vision-banana"))
+    assert scene.decoding.codec == "png16"
+    np.testing.assert_allclose(scene.decoding.depth, 1.25)
