@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "app.commands.project",
     "app.commands.compare",
     "app.commands.degrade",
+    "app.commands.depth",
     "app.commands.annotations",
 ]
 

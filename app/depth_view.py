@@ -1,0 +1,416 @@
+"""The Depth view: a generated depth map decoded to metres, beside its photo and as a 3D cloud.
+
+The selected image is the map; a second selected image (or one whose name
+pairs with it, ``scene_1.png`` with ``scene_0.jpg``) is the photo that colours
+the points and may carry an EXIF focal length. Decoding and unprojection run
+on the compute worker; the UI thread only shows results.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.views import ViewContext
+from widgets.colour_bar import ColourBar
+from widgets.image_canvas import ImageCanvas
+from widgets.pointcloud_view import PointCloudView
+from widgets.qimage import rgb_to_qimage
+
+if TYPE_CHECKING:
+    from core.depth.pipeline import DepthScene
+    from core.project import ImageRecord, Project
+
+_PAIR_SUFFIX = re.compile(r"[_\-. ](\d+|depth|normals?|map|rgb|photo|image|input|output)$", re.I)
+CODEC_NAMES = ("vision-banana", "viridis", "plasma", "inferno", "magma", "turbo", "gray")
+DEBOUNCE_MS = 250
+
+
+def pair_key(name: str) -> str:
+    """``scene_1.png`` and ``scene_0.jpg`` share the key ``scene``."""
+    stem = name.rsplit(".", 1)[0]
+    return _PAIR_SUFFIX.sub("", stem).lower()
+
+
+def find_photo(image: ImageRecord, images: list[ImageRecord]) -> ImageRecord | None:
+    """Another image whose name pairs with ``image``'s (the first by id)."""
+    key = pair_key(image.name)
+    for other in images:
+        if other.id != image.id and pair_key(other.name) == key:
+            return other
+    return None
+
+
+def _spin(lo: float, hi: float, value: float, step: float, decimals: int = 3) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setRange(lo, hi)
+    spin.setDecimals(decimals)
+    spin.setSingleStep(step)
+    spin.setValue(value)
+    spin.setKeyboardTracking(False)
+    return spin
+
+
+def _export_job(kind: str, path: str, scene: DepthScene, *, progress, cancel) -> str:
+    import numpy as np
+
+    from core.depth.pointcloud import save_npy, save_ply
+
+    progress(0, 1)
+    if kind == "depth":
+        with open(path, "wb") as handle:
+            np.save(handle, scene.decoding.depth)
+    elif kind == "ply":
+        save_ply(path, scene.cloud)
+    else:
+        save_npy(path, scene.cloud)
+    progress(1, 1)
+    return path
+
+
+class DepthView(QWidget):
+    """Photo | decoded depth with colour bar | 3D cloud, with the codec and camera parameters."""
+
+    def __init__(self, context: ViewContext, parent=None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.project: Project | None = None
+        self.map_image: ImageRecord | None = None
+        self.photo_image: ImageRecord | None = None
+        self.scene: DepthScene | None = None
+        self.error: str | None = None
+        self._handle = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self._start_job)
+
+        self.photo_canvas = ImageCanvas()
+        self.depth_canvas = ImageCanvas()
+        self.colour_bar = ColourBar()
+        self.readout = QLabel("Select a depth map (and its photo) in the browser")
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for canvas in (self.photo_canvas, self.depth_canvas):
+            canvas.pixel_hovered.connect(self._on_hover)
+        self.cloud_view = PointCloudView()
+
+        images = QWidget()
+        images_layout = QVBoxLayout(images)
+        images_layout.setContentsMargins(0, 0, 0, 0)
+        images_layout.addWidget(QLabel("Photo"))
+        images_layout.addWidget(self.photo_canvas, 1)
+        images_layout.addWidget(QLabel("Decoded depth"))
+        depth_row = QHBoxLayout()
+        depth_row.addWidget(self.depth_canvas, 1)
+        depth_row.addWidget(self.colour_bar)
+        images_layout.addLayout(depth_row, 1)
+        images_layout.addWidget(self.readout)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(images)
+        splitter.addWidget(self._build_cloud_panel())
+        splitter.addWidget(self._build_parameters())
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 0)
+        splitter.setSizes([380, 640, 260])
+        for index in range(splitter.count()):
+            splitter.widget(index).setMinimumWidth(80)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.setMinimumSize(240, 200)  # a small main window must stay possible
+        self._update_enabled()
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _build_cloud_panel(self) -> QWidget:
+        self.point_size = _spin(0.5, 20.0, 2.0, 0.5, 1)
+        self.point_size.valueChanged.connect(self.cloud_view.set_point_size)
+        self.colour_mode = QComboBox()
+        self.colour_mode.addItems(["photo", "depth", "normal"])
+        self.colour_mode.currentTextChanged.connect(self._recolour)
+        self.frustum = QCheckBox("Camera")
+        self.frustum.setChecked(True)
+        self.frustum.toggled.connect(self.cloud_view.set_frustum_visible)
+        fit = QPushButton("Fit")
+        fit.clicked.connect(self.cloud_view.fit)
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Points"))
+        controls.addWidget(self.point_size)
+        controls.addWidget(QLabel("Colour"))
+        controls.addWidget(self.colour_mode)
+        controls.addWidget(self.frustum)
+        controls.addWidget(fit)
+        controls.addStretch(1)
+        self.cloud_info = QLabel(" ")
+        panel = QWidget()
+        panel_layout = QVBoxLayout(panel)
+        panel_layout.setContentsMargins(0, 0, 0, 0)
+        panel_layout.addLayout(controls)
+        panel_layout.addWidget(self.cloud_view, 1)
+        panel_layout.addWidget(self.cloud_info)
+        return panel
+
+    def _build_parameters(self) -> QWidget:
+        self.codec = QComboBox()
+        self.codec.addItems(list(CODEC_NAMES))
+        self.curve_lambda = _spin(-50.0, 50.0, -3.0, 0.25)
+        self.curve_scale = _spin(0.01, 1000.0, 10.0 / 3.0, 0.25)
+        self.corners = QLineEdit("KRYGCBMW")
+        self.corners.setMaxLength(8)
+        self.range_mode = QComboBox()
+        self.range_mode.addItems(["curve", "linear", "inverse"])
+        self.near = _spin(0.0, 1e5, 0.5, 0.1)
+        self.far = _spin(0.001, 1e5, 20.0, 1.0)
+        self.reverse = QCheckBox("far to near")
+        self.threshold = _spin(0.0, 2.0, 0.15, 0.01)
+        self.mask = QCheckBox("mask")
+        self.mask.setChecked(True)
+        self.median = QCheckBox("3x3 median")
+        self.hfov = _spin(1.0, 179.0, 60.0, 1.0, 1)
+        self.use_exif = QCheckBox("EXIF focal if present")
+        self.use_exif.setChecked(True)
+        self.ray = QCheckBox("ray distance")
+        self.photo_combo = QComboBox()
+        self.photo_combo.currentIndexChanged.connect(self._on_photo_chosen)
+
+        form = QFormLayout()
+        form.addRow("Codec", self.codec)
+        form.addRow("lambda", self.curve_lambda)
+        form.addRow("c", self.curve_scale)
+        form.addRow("Corners", self.corners)
+        form.addRow("Range", self.range_mode)
+        form.addRow("Near (m)", self.near)
+        form.addRow("Far (m)", self.far)
+        form.addRow("", self.reverse)
+        form.addRow("Max path dist.", self.threshold)
+        form.addRow("", self.mask)
+        form.addRow("", self.median)
+        form.addRow("HFOV (deg)", self.hfov)
+        form.addRow("", self.use_exif)
+        form.addRow("", self.ray)
+        form.addRow("Photo", self.photo_combo)
+        box = QGroupBox("Decoding and camera")
+        box.setLayout(form)
+        for widget in (self.codec, self.range_mode):
+            widget.currentTextChanged.connect(self._on_params_changed)
+        for widget in (self.curve_lambda, self.curve_scale, self.near, self.far, self.threshold):
+            widget.valueChanged.connect(self._on_params_changed)
+        self.hfov.valueChanged.connect(self._on_params_changed)
+        for widget in (self.reverse, self.mask, self.median, self.use_exif, self.ray):
+            widget.toggled.connect(self._on_params_changed)
+        self.corners.editingFinished.connect(self._on_params_changed)
+
+        self.export_depth = QPushButton("Save depth (.npy)...")
+        self.export_ply = QPushButton("Export PLY...")
+        self.export_points = QPushButton("Export points (.npy)...")
+        self.export_depth.clicked.connect(lambda: self._export("depth"))
+        self.export_ply.clicked.connect(lambda: self._export("ply"))
+        self.export_points.clicked.connect(lambda: self._export("points"))
+        self.summary = QLabel(" ")  # explicit line breaks: word wrap misbehaves in scroll areas
+        panel = QWidget()
+        panel_layout = QVBoxLayout(panel)
+        panel_layout.addWidget(box)
+        for button in (self.export_depth, self.export_ply, self.export_points):
+            panel_layout.addWidget(button)
+        panel_layout.addWidget(self.summary)
+        panel_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMaximumWidth(310)
+        return scroll
+
+    # -- project and selection -----------------------------------------------------------
+
+    @property
+    def loading(self) -> bool:
+        return self._timer.isActive() or (self._handle is not None and not self._handle.is_finished)
+
+    def set_project(self, project: Project | None) -> None:
+        self.project = project
+        self.map_image = self.photo_image = None
+        self.scene = None
+        self._fill_photo_combo()
+
+    def show_images(self, images: list[ImageRecord]) -> None:
+        if not images or self.project is None:
+            return
+        self.map_image = images[0]
+        if len(images) > 1:
+            self.photo_image = images[1]
+        else:
+            self.photo_image = find_photo(images[0], self.project.images())
+        self._fill_photo_combo()
+        self._on_params_changed()
+
+    def _fill_photo_combo(self) -> None:
+        self.photo_combo.blockSignals(True)
+        self.photo_combo.clear()
+        self.photo_combo.addItem("(none)", None)
+        if self.project is not None:
+            for image in self.project.images():
+                if self.map_image is None or image.id != self.map_image.id:
+                    self.photo_combo.addItem(image.name, image.id)
+        index = self.photo_combo.findData(self.photo_image.id if self.photo_image else None)
+        self.photo_combo.setCurrentIndex(max(index, 0))
+        self.photo_combo.blockSignals(False)
+
+    def _on_photo_chosen(self, _index: int) -> None:
+        image_id = self.photo_combo.currentData()
+        self.photo_image = self.project.image(image_id) if image_id and self.project else None
+        self._on_params_changed()
+
+    # -- decoding ------------------------------------------------------------------------
+
+    def settings(self):
+        from core.depth.pipeline import DepthSettings
+
+        return DepthSettings(
+            codec=self.codec.currentText(),
+            curve_lambda=self.curve_lambda.value(),
+            curve_scale=self.curve_scale.value(),
+            corners=self.corners.text().strip().upper() or "KRYGCBMW",
+            range_mode=self.range_mode.currentText(),
+            near=self.near.value(),
+            far=self.far.value(),
+            reverse=self.reverse.isChecked(),
+            max_path_distance=self.threshold.value() if self.mask.isChecked() else None,
+            median=self.median.isChecked(),
+            hfov_deg=None if self.use_exif.isChecked() else self.hfov.value(),
+            depth_kind="ray" if self.ray.isChecked() else "z",
+        )
+
+    def _update_enabled(self) -> None:
+        banana = self.codec.currentText() == "vision-banana"
+        curve = banana or self.range_mode.currentText() == "curve"
+        self.corners.setEnabled(banana)
+        self.range_mode.setEnabled(not banana)
+        self.reverse.setEnabled(not banana)
+        self.curve_lambda.setEnabled(curve)
+        self.curve_scale.setEnabled(curve)
+        self.near.setEnabled(not curve)
+        self.far.setEnabled(not curve)
+        self.threshold.setEnabled(self.mask.isChecked())
+        has_scene = self.scene is not None
+        for button in (self.export_depth, self.export_ply, self.export_points):
+            button.setEnabled(has_scene)
+
+    def _on_params_changed(self, *_args) -> None:
+        self._update_enabled()
+        if self.map_image is not None and self.project is not None:
+            self._timer.start()
+
+    def _start_job(self) -> None:
+        from core.depth.pipeline import build_scene
+
+        if self.map_image is None or self.project is None:
+            return
+        if self._handle is not None and not self._handle.is_finished:
+            self._handle.cancel()
+        map_path = str(self.project.image_path(self.map_image))
+        photo_path = str(self.project.image_path(self.photo_image)) if self.photo_image else None
+        self.readout.setText(f"Decoding {self.map_image.name}...")
+        handle = self.context.worker.submit(
+            build_scene, map_path, photo_path, self.settings(), name="Decode depth"
+        )
+        handle.succeeded.connect(lambda scene, h=handle: self._on_scene(h, scene))
+        handle.failed.connect(lambda message, _tb, h=handle: self._on_failed(h, message))
+        self._handle = handle
+
+    def _on_failed(self, handle, message: str) -> None:
+        if handle is not self._handle:
+            return
+        self.error = message.splitlines()[0] if message else "failed"
+        self.readout.setText(f"Cannot decode: {self.error}")
+        self.context.show_status(f"Depth: {self.error}")
+
+    def _on_scene(self, handle, scene: DepthScene) -> None:
+        if handle is not self._handle:
+            return
+        from core.depth.codecs import colormap_tables
+
+        self.scene, self.error = scene, None
+        self.depth_canvas.set_image(rgb_to_qimage(scene.depth_image))
+        self.photo_canvas.set_image(rgb_to_qimage(scene.photo) if scene.photo is not None else None)
+        table = (colormap_tables()["turbo"][::16] * 255).round().astype(int).tolist()
+        self.colour_bar.set_range(table, *scene.display_range)
+        stats = scene.decoding.stats()
+        index = scene.display_index
+        mode = self.colour_mode.currentText()
+        self.cloud_view.set_cloud(
+            scene.cloud.points[index], scene.colours[mode][index], scene.intrinsics
+        )
+        source = scene.intrinsics.source
+        if not source.startswith("hfov"):
+            source += f", HFOV {scene.intrinsics.hfov_deg:.1f} deg"
+        self.cloud_info.setText(f"{len(scene.cloud):,} points ({len(index):,} shown), {source}")
+        median = stats["median_m"]
+        self.summary.setText(
+            f"{stats['width']}x{stats['height']} {stats['codec']}\n"
+            f"median {median:.3f} m\nmin {stats['min_m']:.3f} m, max {stats['max_m']:.3f} m\n"
+            f"masked {stats['masked_fraction']:.1%}, sky {stats['sky_fraction']:.1%}"
+            if median is not None
+            else "no finite depth"
+        )
+        self.readout.setText("Hover for metres")
+        self._update_enabled()
+
+    def _recolour(self, mode: str) -> None:
+        if self.scene is not None:
+            self.cloud_view.set_colours(self.scene.colours[mode][self.scene.display_index])
+
+    def _on_hover(self, x: int, y: int) -> None:
+        if self.scene is None:
+            return
+        depth = self.scene.decoding.depth
+        if not (0 <= y < depth.shape[0] and 0 <= x < depth.shape[1]):
+            return
+        value = float(depth[y, x])
+        text = (
+            "sky (far end)"
+            if value == float("inf")
+            else ("masked" if value != value else f"{value:.3f} m")
+        )
+        confidence = self.scene.decoding.confidence
+        extra = "" if confidence is None else f"   path distance {float(confidence[y, x]):.3f}"
+        self.readout.setText(f"x {x}  y {y}   depth {text}{extra}")
+
+    # -- export --------------------------------------------------------------------------
+
+    def _export(self, kind: str) -> None:
+        if self.scene is None:
+            return
+        suffix = {"depth": "Depth (*.npy)", "ply": "PLY (*.ply)", "points": "Points (*.npy)"}
+        path, _filter = QFileDialog.getSaveFileName(self, "Export", "", suffix[kind])
+        if path:
+            self.export_to(kind, path)
+
+    def export_to(self, kind: str, path: str):
+        """Write the depth, PLY or points file on the compute worker; returns the job handle."""
+        handle = self.context.worker.submit(
+            _export_job, kind, path, self.scene, name=f"Export {kind}"
+        )
+        handle.succeeded.connect(lambda p: self.context.show_status(f"Saved {p}"))
+        handle.failed.connect(lambda message, _tb: self.context.show_status(message))
+        return handle
