@@ -45,7 +45,9 @@ def no_leaked_threads():
     deadline = time.monotonic() + 2.0
     while True:
         leaked = [
-            t for t in threading.enumerate() if t.ident not in before and t.is_alive() and not t.daemon
+            t
+            for t in threading.enumerate()
+            if t.ident not in before and t.is_alive() and not t.daemon
         ]
         if not leaked or time.monotonic() > deadline:
             break

@@ -153,6 +153,11 @@ class Method:
     run: RunFn
     targets: str = ""
     needs_network: bool = False
+    instance_name: Callable[[dict[str, Any]], str] | None = None
+    """Name under which results are stored, from the parameters (``spandrel:<model>``)."""
+
+    def stored_name(self, params: dict[str, Any]) -> str:
+        return self.instance_name(params) if self.instance_name else self.name
 
     def param(self, name: str) -> Param:
         for spec in self.params:
