@@ -17,6 +17,7 @@ METHODS.register_lazy("deconvolve", "core.methods.classical_deblur:DECONVOLVE", 
 METHODS.register_lazy("clahe", "core.methods.classical_light:CLAHE", kind="classical")
 METHODS.register_lazy("gamma", "core.methods.classical_light:GAMMA", kind="classical")
 METHODS.register_lazy("dehaze", "core.methods.classical_light:DEHAZE", kind="classical")
+METHODS.register_lazy("spandrel", "core.methods.spandrel_method:SPANDREL", kind="model")
 
 
 def get_method(name: str) -> Method:
