@@ -91,14 +91,14 @@ def load_state_dict(path: str | Path) -> dict[str, Any]:
     try:
         loaded = torch.load(str(path), map_location="cpu", weights_only=True)
     except Exception as exc:  # UnpicklingError, RuntimeError, EOFError...
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if "Unsupported global" in str(exc) or "GLOBAL" in str(exc):
-            detail = next(
-                (line.strip() for line in str(exc).splitlines() if "Unsupported global" in line),
-                first_line,
-            )
-            raise ModelRefused(path, f"safe loading failed, the file holds code: {detail}") from exc
-        raise ModelRefused(path, f"safe loading failed: {first_line}") from exc
+        text = str(exc).strip()
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        code = next((line for line in lines if "GLOBAL" in line or "global" in line), None)
+        if code:
+            raise ModelRefused(path, f"safe loading failed, the file holds code: {code}") from exc
+        raise ModelRefused(
+            path, f"safe loading failed: {lines[0] if lines else type(exc).__name__}"
+        ) from exc
     if not isinstance(loaded, dict):
         raise ModelRefused(path, f"expected a state dict, found {type(loaded).__name__}")
     return loaded
