@@ -155,6 +155,8 @@ class Method:
     needs_network: bool = False
     instance_name: Callable[[dict[str, Any]], str] | None = None
     """Name under which results are stored, from the parameters (``spandrel:<model>``)."""
+    check: Callable[[dict[str, Any]], None] | None = None
+    """Raises before a run starts when the method cannot run at all (no API key)."""
 
     def stored_name(self, params: dict[str, Any]) -> str:
         return self.instance_name(params) if self.instance_name else self.name

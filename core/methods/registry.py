@@ -18,6 +18,7 @@ METHODS.register_lazy("clahe", "core.methods.classical_light:CLAHE", kind="class
 METHODS.register_lazy("gamma", "core.methods.classical_light:GAMMA", kind="classical")
 METHODS.register_lazy("dehaze", "core.methods.classical_light:DEHAZE", kind="classical")
 METHODS.register_lazy("spandrel", "core.methods.spandrel_method:SPANDREL", kind="model")
+METHODS.register_lazy("gemini", "core.gemini.method:GEMINI", kind="editor")
 
 
 def get_method(name: str) -> Method:

@@ -76,6 +76,8 @@ def restore_images(
         raise IrisError("no images to restore")
     method = get_method(method_name)
     values = method.validate(params)
+    if method.check is not None:
+        method.check(values)
     stored_name = method.stored_name(values)
     device_name = resolve_device_name(method.kind, device)
     results: list[RestoreResult] = []

@@ -85,3 +85,14 @@ def test_import_method_matches_by_stem_and_lists_mismatches(tmp_path, capsys):
     main(["import-method", "--project", str(project), "--name", "HYPIR", str(outputs), "--json"])
     again = json.loads(capsys.readouterr().out)
     assert again["matched"] == [] and len(again["duplicates"]) == 2
+
+
+def test_gemini_without_a_key_is_a_clear_one_line_error(tmp_path, capsys, monkeypatch):
+    for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    project, _ = make_project(tmp_path, names=("a",))
+    capsys.readouterr()
+    code = main(["restore", "--project", str(project), "--method", "gemini", "--prompt", "S1", "a"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("iris: error: no Gemini API key") and err.count("\n") == 1
