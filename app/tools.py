@@ -9,3 +9,6 @@ from __future__ import annotations
 from core.registry import Registry
 
 TOOLS: Registry = Registry("tool")
+TOOLS.register_lazy(
+    "restore", "app.restore_panel:open_restore_panel", title="&Restore...", shortcut="Ctrl+R"
+)
