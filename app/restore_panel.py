@@ -54,6 +54,9 @@ class RestorePanel(QWidget):
 
         self.prompt_library = QComboBox()
         self.prompt_library.activated.connect(self._on_prompt_chosen)
+        self.save_prompt = QPushButton("Save prompt")
+        self.save_prompt.setToolTip("keep the prompt text in this project's library")
+        self.save_prompt.clicked.connect(self.save_current_prompt)
         self.model_files = QComboBox()
         self.model_files.activated.connect(self._on_model_chosen)
         self.form = ParamForm()
@@ -76,7 +79,12 @@ class RestorePanel(QWidget):
         top.addRow("Images", self.images_label)
         top.addRow("Method", self.method)
         top.addRow("", self.description)
-        top.addRow("Prompt library", self.prompt_library)
+        self.prompt_row = QWidget()
+        prompt_layout = QHBoxLayout(self.prompt_row)
+        prompt_layout.setContentsMargins(0, 0, 0, 0)
+        prompt_layout.addWidget(self.prompt_library, 1)
+        prompt_layout.addWidget(self.save_prompt)
+        top.addRow("Prompt library", self.prompt_row)
         top.addRow("Models folder", self.model_files)
         self._top = top
         buttons = QHBoxLayout()
@@ -139,7 +147,7 @@ class RestorePanel(QWidget):
         self.description.setText(f"{method.description} Targets: {method.targets}.")
         self.form.set_params(method.params)
         names = {spec.name for spec in method.params}
-        self._set_row_visible(self.prompt_library, "prompt" in names)
+        self._set_row_visible(self.prompt_row, "prompt" in names)
         self._set_row_visible(self.model_files, "model" in names)
         if "prompt" in names:
             self._fill_prompts()
@@ -170,6 +178,26 @@ class RestorePanel(QWidget):
 
     def _on_prompt_chosen(self, index: int) -> None:
         self.form.set_value("prompt", self.prompt_library.itemData(index))
+
+    def save_current_prompt(self):
+        """Store the prompt text in the project (id ``U<n>``) and select it."""
+        from core.errors import IrisError
+        from core.prompts import resolve_prompt, save_user_prompt
+
+        project = self.window.project
+        if project is None:
+            self.status.setText("Open a project first.")
+            return None
+        text = resolve_prompt(self.form.values().get("prompt", "") or " ", project).text
+        try:
+            prompt = save_user_prompt(project, text)
+        except IrisError as exc:
+            self.status.setText(str(exc))
+            return None
+        self.form.set_value("prompt", prompt.id)
+        self._fill_prompts()
+        self.status.setText(f"Saved as {prompt.id} in this project.")
+        return prompt
 
     def _fill_models(self) -> None:
         from core.methods.model_files import list_model_files

@@ -40,13 +40,17 @@ def test_form_follows_the_method_specs(window):
         "algorithm", "psf", "sigma", "length", "angle", "iterations", "balance",
     }  # fmt: skip
     assert panel.form.editors["iterations"].maximum() == 500
-    assert not panel.prompt_library.isVisibleTo(panel)
+    assert not panel.prompt_row.isVisibleTo(panel)
     panel.select_method("gemini")
-    assert panel.prompt_library.isVisibleTo(panel)
+    assert panel.prompt_row.isVisibleTo(panel)
     index = panel.prompt_library.findData("SF2")
     panel.prompt_library.setCurrentIndex(index)
     panel._on_prompt_chosen(index)
     assert panel.form.values()["prompt"] == "SF2"
+    panel.form.set_value("prompt", "Remove the scratches only.")
+    saved = panel.save_current_prompt()
+    assert saved.id == "U1" and panel.form.values()["prompt"] == "U1"
+    assert panel.prompt_library.findData("U1") >= 0
 
 
 def test_run_stores_results_and_shows_the_output(window, qtbot):
