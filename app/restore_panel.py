@@ -102,8 +102,14 @@ class RestorePanel(QWidget):
         column.addWidget(self.progress)
         column.addWidget(self.status)
         column.addStretch(1)
+        for combo in (self.method, self.prompt_library, self.model_files):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(inner)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -147,11 +153,12 @@ class RestorePanel(QWidget):
         self.description.setText(f"{method.description} Targets: {method.targets}.")
         self.form.set_params(method.params)
         names = {spec.name for spec in method.params}
+        model_file = any(s.name == "model" and s.type == "path" for s in method.params)
         self._set_row_visible(self.prompt_row, "prompt" in names)
-        self._set_row_visible(self.model_files, "model" in names)
+        self._set_row_visible(self.model_files, model_file)
         if "prompt" in names:
             self._fill_prompts()
-        if "model" in names:
+        if model_file:
             self._fill_models()
 
     def _set_row_visible(self, widget: QWidget, visible: bool) -> None:

@@ -42,7 +42,7 @@ def test_form_follows_the_method_specs(window):
     assert panel.form.editors["iterations"].maximum() == 500
     assert not panel.prompt_row.isVisibleTo(panel)
     panel.select_method("gemini")
-    assert panel.prompt_row.isVisibleTo(panel)
+    assert panel.prompt_row.isVisibleTo(panel) and not panel.model_files.isVisibleTo(panel)
     index = panel.prompt_library.findData("SF2")
     panel.prompt_library.setCurrentIndex(index)
     panel._on_prompt_chosen(index)
