@@ -213,3 +213,84 @@ def test_runner_stores_spandrel_results_and_refusals(project, model_dir, tmp_pat
         project.path, [record.id], "spandrel", {"model": str(bad)}, device="cpu"
     )
     assert failed.status == "failed" and "TorchScript" in failed.error
+
+
+class OomAbove:
+    """Wraps a descriptor; raises CUDA-style out-of-memory for tiles larger than ``limit``."""
+
+    def __init__(self, descriptor, limit):
+        self.inner, self.limit, self.sizes = descriptor, limit, []
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def __call__(self, image):
+        self.sizes.append(max(image.shape[2:]))
+        if max(image.shape[2:]) > self.limit:
+            raise torch.OutOfMemoryError("CUDA out of memory (simulated)")
+        return self.inner(image)
+
+
+def test_out_of_memory_halves_the_tile(model_dir):
+    descriptor, dtype = get_model(model_dir / "compact1x.pth", "cpu", "fp32")
+    pixels = scene(200, seed=3)
+    reference, _ = infer(
+        descriptor, dtype, pixels, tile=0, overlap=32, progress=no_progress, cancel=None
+    )
+    wrapped = OomAbove(descriptor, limit=64)
+    out, used = infer(
+        wrapped, dtype, pixels, tile=256, overlap=32, progress=no_progress, cancel=None
+    )
+    assert used == 64 and wrapped.sizes[0] == 200
+    assert np.abs(out - reference).max() < 1e-3
+
+
+class FakeDescriptor:
+    def __init__(self, half, bf16):
+        self.supports_half, self.supports_bfloat16 = half, bf16
+        self.architecture = type("Arch", (), {"name": "Fake"})()
+
+
+def test_precision_choice():
+    from core.methods import ParamError
+    from core.methods.spandrel_method import choose_dtype
+
+    assert choose_dtype(FakeDescriptor(True, True), "cpu", "auto") is torch.float32
+    assert choose_dtype(FakeDescriptor(True, True), "cuda:0", "auto") is torch.float16
+    assert choose_dtype(FakeDescriptor(False, False), "cuda:0", "auto") is torch.float32
+    assert choose_dtype(FakeDescriptor(True, True), "cpu", "bf16") is torch.bfloat16
+    with pytest.raises(ParamError, match="CUDA"):
+        choose_dtype(FakeDescriptor(True, True), "cpu", "fp16")
+    with pytest.raises(ParamError, match="does not support bf16"):
+        choose_dtype(FakeDescriptor(True, False), "cpu", "bf16")
+
+
+@pytest.mark.gpu
+def test_fp16_on_cuda_matches_fp32(model_dir):
+    pixels = scene(300, seed=4)
+    full, dtype32 = get_model(model_dir / "compact2x.pth", "cuda:0", "fp32")
+    half, dtype16 = get_model(model_dir / "compact2x.pth", "cuda:0", "auto")
+    assert dtype16 is torch.float16
+    a, _ = infer(full, dtype32, pixels, tile=128, overlap=32, progress=no_progress, cancel=None)
+    b, _ = infer(half, dtype16, pixels, tile=128, overlap=32, progress=no_progress, cancel=None)
+    assert np.abs(a - b).max() < 2e-2
+
+
+def test_cli_restore_with_a_model_file(model_dir, tmp_path, capsys):
+    import json
+
+    from app.cli import main
+    from core.imageio import save_png
+
+    save_png(tmp_path / "small.png", scene(32))
+    project = tmp_path / "p"
+    code = main(["restore", "--project", str(project), "--method", "spandrel", "--model",
+                 str(model_dir / "compact2x.safetensors"), "--device", "cpu", str(tmp_path / "small.png")])  # fmt: skip
+    assert code == 1  # the project does not exist yet
+    main(["new", str(project)])
+    capsys.readouterr()
+    code = main(["restore", "--project", str(project), "--method", "spandrel", "--model",
+                 str(model_dir / "compact2x.safetensors"), "--device", "cpu", str(tmp_path / "small.png")])  # fmt: skip
+    (line,) = capsys.readouterr().out.splitlines()
+    result = json.loads(line)
+    assert code == 0 and result["status"] == "ok" and result["device"] == "cpu"
