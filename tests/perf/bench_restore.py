@@ -1,13 +1,15 @@
 """Benchmark: tiled spandrel inference against one direct spandrel call, and fp16 vs fp32 on CUDA.
 
 A small real Compact model (random weights, built here) runs on a 1024x1024
-image. The direct call is ``descriptor(tensor)`` (what spandrel offers); the
+image, on one CPU thread by default (``IRIS_BENCH_THREADS`` changes it): on a
+shared machine, multi-threaded timings swing by 2x from run to run. The direct call is ``descriptor(tensor)`` (what spandrel offers); the
 tiled call is IRIS's :func:`core.methods.spandrel_method.infer` with the
 automatic tile size and with forced 512 px tiles.
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -36,6 +38,17 @@ def _best(fn, repeats: int = 2) -> float:
 
 
 def run() -> list[dict]:
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(int(os.environ.get("IRIS_BENCH_THREADS", "1")))
+    try:
+        return _run()
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _run() -> list[dict]:
     import torch
 
     from core.jobs import no_progress
@@ -70,7 +83,8 @@ def run() -> list[dict]:
         figures.append(
             {
                 "bench": f"spandrel_tiled_{label}_cpu",
-                "metric": f"seconds for a {SIZE}x{SIZE} image (tile {tile}, overlap 32)",
+                "metric": f"seconds for a {SIZE}x{SIZE} image (tile {tile}, overlap 32, "
+                f"{torch.get_num_threads()} CPU threads)",
                 "value": round(value, 4),
                 "unit": "s",
                 "baseline": round(base, 4),
