@@ -12,3 +12,6 @@ TOOLS: Registry = Registry("tool")
 TOOLS.register_lazy(
     "restore", "app.restore_panel:open_restore_panel", title="&Restore...", shortcut="Ctrl+R"
 )
+TOOLS.register_lazy(
+    "import-method", "app.import_method:open_import_method", title="Import &Method Outputs..."
+)
