@@ -64,7 +64,13 @@ def run_gemini(pixels, params, *, progress, cancel, context) -> MethodOutput:
         raise MethodFailed("bad-image", str(exc), {**prompt_meta, **response.meta()}) from None
     progress(1, 1)
     meta = {**prompt_meta, **response.meta()}
-    return MethodOutput(pixels_out, meta=meta, thoughts=response.thoughts or None, drafts=drafts)
+    return MethodOutput(
+        pixels_out,
+        meta=meta,
+        thoughts=response.thoughts or None,
+        drafts=drafts,
+        encoded=response.image,
+    )
 
 
 def _instance_name(params: dict[str, Any]) -> str:

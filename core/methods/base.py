@@ -136,6 +136,8 @@ class MethodOutput:
     meta: dict[str, Any] = field(default_factory=dict)
     thoughts: str | None = None
     drafts: list[np.ndarray] = field(default_factory=list)
+    encoded: bytes | None = None
+    """The output file exactly as a remote service delivered it (stored instead of a re-encode)."""
 
 
 RunFn = Callable[..., MethodOutput]

@@ -167,15 +167,19 @@ def _run_one(
     if output.thoughts:
         meta["thoughts"] = output.thoughts
     suffix = f" #{index + 1}" if index else ""
-    image = project.add_image_array(
-        output.pixels,
-        name=f"{record.name} [{method.stored_name(values)}]{suffix}",
-        kind="restored",
-        parent_id=record.id,
-        method_id=method_id,
-        run_id=run_id,
-        meta=meta,
-    )
+    provenance = {
+        "name": f"{record.name} [{method.stored_name(values)}]{suffix}",
+        "kind": "restored",
+        "parent_id": record.id,
+        "method_id": method_id,
+        "run_id": run_id,
+        "meta": meta,
+    }
+    if output.encoded is not None:
+        image = project.add_image_bytes(output.encoded, **provenance)
+    else:
+        depth = 16 if record.bit_depth > 8 else 8
+        image = project.add_image_array(output.pixels, bit_depth=depth, **provenance)
     drafts = []
     for number, draft in enumerate(output.drafts):
         drafts.append(

@@ -194,3 +194,24 @@ def test_key_never_reaches_the_project_or_logs(project, image, server, caplog, c
             assert needle not in path.read_bytes(), f"API key found in {path}"
     captured = capfd.readouterr()
     assert KEY not in caplog.text and KEY not in captured.out and KEY not in captured.err
+
+
+def test_output_bytes_are_stored_as_delivered(project, image, server):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 12), (200, 100, 50)).save(buffer, format="JPEG", quality=90)
+    body = image_response(png(0.5))
+    body["candidates"][0]["content"]["parts"][-1]["inlineData"]["mimeType"] = "image/jpeg"
+    import base64
+
+    body["candidates"][0]["content"]["parts"][-1]["inlineData"]["data"] = base64.b64encode(
+        buffer.getvalue()
+    ).decode()
+    server.push(Reply(body=body))
+    result = run(project, image)
+    out = project.image(result.output_image_id)
+    assert out.format == "JPEG" and (out.width, out.height) == (20, 12)
+    assert project.image_path(out).read_bytes() == buffer.getvalue()
