@@ -66,13 +66,14 @@ def image_response(
     finish_reason: str = "STOP",
     model_version: str = "fake-model-001",
     usage: dict | None = None,
+    mime_type: str = "image/png",
 ) -> dict:
     """A successful answer: thought parts (text and draft images), then the final image."""
     parts: list[dict] = [{"text": t, "thought": True} for t in thoughts or []]
     parts += [{**_inline(d), "thought": True} for d in drafts or []]
     if text:
         parts.append({"text": text})
-    parts.append(_inline(png))
+    parts.append(_inline(png, mime_type))
     return {
         "candidates": [
             {"content": {"role": "model", "parts": parts}, "finishReason": finish_reason}

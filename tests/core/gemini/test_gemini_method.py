@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 import time
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from core.errors import Cancelled
 from core.gemini.client import EditRequest, edit_image
@@ -197,20 +199,9 @@ def test_key_never_reaches_the_project_or_logs(project, image, server, caplog, c
 
 
 def test_output_bytes_are_stored_as_delivered(project, image, server):
-    import io
-
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", (20, 12), (200, 100, 50)).save(buffer, format="JPEG", quality=90)
-    body = image_response(png(0.5))
-    body["candidates"][0]["content"]["parts"][-1]["inlineData"]["mimeType"] = "image/jpeg"
-    import base64
-
-    body["candidates"][0]["content"]["parts"][-1]["inlineData"]["data"] = base64.b64encode(
-        buffer.getvalue()
-    ).decode()
-    server.push(Reply(body=body))
+    server.push(Reply(body=image_response(buffer.getvalue(), mime_type="image/jpeg")))
     result = run(project, image)
     out = project.image(result.output_image_id)
     assert out.format == "JPEG" and (out.width, out.height) == (20, 12)
