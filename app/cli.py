@@ -19,6 +19,7 @@ from core.version import __version__
 COMMAND_MODULES = [
     "app.commands.gui",
     "app.commands.project",
+    "app.commands.restore",
     "app.commands.compare",
     "app.commands.degrade",
     "app.commands.depth",

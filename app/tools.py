@@ -10,5 +10,11 @@ from core.registry import Registry
 
 TOOLS: Registry = Registry("tool")
 TOOLS.register_lazy(
+    "restore", "app.restore_panel:open_restore_panel", title="&Restore...", shortcut="Ctrl+R"
+)
+TOOLS.register_lazy(
+    "import-method", "app.import_method:open_import_method", title="Import &Method Outputs..."
+)
+TOOLS.register_lazy(
     "degrade", "app.degrade_dialog:open_degrade_dialog", title="&Degrade...", shortcut="Ctrl+D"
 )

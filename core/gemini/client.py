@@ -1,0 +1,258 @@
+"""One Gemini image edit: a cancellable request with bounded retries and a parsed answer.
+
+The async client runs on a private asyncio loop in the calling thread (the
+compute worker), polling the cancel event every 20 ms, so a cancel abandons
+the request in flight instead of waiting for it. Transient failures (429,
+408, 5xx, timeouts, dropped connections) are retried with exponential
+back-off; everything else that ends without an image raises
+:class:`~core.methods.base.MethodFailed` with a stable reason code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.errors import Cancelled
+from core.gemini.config import base_url, retry_base_seconds
+from core.methods.base import MethodFailed
+
+POLL_S = 0.02
+MAX_BACKOFF_FACTOR = 8
+BLOCKED_FINISH = {
+    "SAFETY",
+    "IMAGE_SAFETY",
+    "PROHIBITED_CONTENT",
+    "IMAGE_PROHIBITED_CONTENT",
+    "BLOCKLIST",
+    "SPII",
+    "RECITATION",
+    "IMAGE_RECITATION",
+}
+
+
+@dataclass
+class EditRequest:
+    """What to send: the model, the prompt, the input image and the generation settings."""
+
+    model: str
+    prompt: str
+    image: bytes | None = None
+    mime_type: str = "image/png"
+    image_size: str | None = "1K"
+    aspect_ratio: str | None = None
+    seed: int | None = None
+    temperature: float | None = None
+    include_thoughts: bool = True
+    timeout_s: float = 180.0
+    max_retries: int = 4
+
+
+@dataclass
+class EditResponse:
+    """The image and everything the API said about producing it."""
+
+    image: bytes
+    mime_type: str
+    thoughts: str = ""
+    drafts: list[bytes] = field(default_factory=list)
+    text: str = ""
+    finish_reason: str = ""
+    model_version: str = ""
+    response_id: str = ""
+    usage: dict[str, Any] = field(default_factory=dict)
+    latency_s: float = 0.0
+    attempts: int = 1
+
+    def meta(self) -> dict[str, Any]:
+        return {
+            "finish_reason": self.finish_reason,
+            "model_version": self.model_version,
+            "response_id": self.response_id,
+            "usage": self.usage,
+            "latency_s": round(self.latency_s, 4),
+            "attempts": self.attempts,
+            "text": self.text,
+            "output_mime_type": self.mime_type,
+        }
+
+
+def transient_reason(exc: BaseException) -> str | None:
+    """A short code when ``exc`` is worth retrying, else None."""
+    from google.genai import errors
+
+    if isinstance(exc, errors.APIError):
+        code = int(exc.code or 0)
+        if code == 429:
+            return "rate-limited"
+        if code == 408:
+            return "timeout"
+        if code >= 500:
+            return "server-error"
+        return None
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if names & {"TimeoutException", "TimeoutError", "ServerTimeoutError"}:
+        return "timeout"
+    if names & {"TransportError", "ClientConnectionError", "ConnectionError", "ClientOSError"}:
+        return "connection"
+    return None
+
+
+def _status_text(exc: BaseException) -> str:
+    code = getattr(exc, "code", None)
+    status = getattr(exc, "status", None)
+    message = getattr(exc, "message", None)
+    if code is not None:
+        return f"HTTP {code} {status or ''}: {message or ''}".strip()
+    return f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+
+
+async def _wait(awaitable, cancel: threading.Event | None):
+    """Await ``awaitable`` while watching ``cancel``; a set event cancels it at once."""
+    task = asyncio.ensure_future(awaitable)
+    while not task.done():
+        await asyncio.wait({task}, timeout=POLL_S)
+        if cancel is not None and cancel.is_set() and not task.done():
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+            raise Cancelled()
+    return task.result()
+
+
+async def _sleep(seconds: float, cancel: threading.Event | None) -> None:
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        await asyncio.sleep(min(POLL_S, left))
+
+
+def _config(request: EditRequest):
+    from google.genai import types
+
+    image_config = {}
+    if request.image_size:
+        image_config["image_size"] = request.image_size
+    if request.aspect_ratio:
+        image_config["aspect_ratio"] = request.aspect_ratio
+    return types.GenerateContentConfig(
+        response_modalities=["TEXT", "IMAGE"],
+        image_config=types.ImageConfig(**image_config) if image_config else None,
+        thinking_config=types.ThinkingConfig(include_thoughts=request.include_thoughts),
+        seed=request.seed,
+        temperature=request.temperature,
+    )
+
+
+def parse_response(response, latency_s: float, attempts: int) -> EditResponse:
+    """The last non-thought image of the first candidate, or MethodFailed saying why not."""
+    usage = response.usage_metadata.model_dump(mode="json", exclude_none=True) if (
+        response.usage_metadata
+    ) else {}  # fmt: skip
+    common = {
+        "model_version": response.model_version or "",
+        "usage": usage,
+        "latency_s": round(latency_s, 4),
+        "attempts": attempts,
+    }
+    if not response.candidates:
+        feedback = response.prompt_feedback
+        if feedback is not None and feedback.block_reason is not None:
+            reason = getattr(feedback.block_reason, "value", str(feedback.block_reason))
+            detail = reason + (
+                f" ({feedback.block_reason_message})" if feedback.block_reason_message else ""
+            )
+            raise MethodFailed("blocked-prompt", detail, {**common, "block_reason": reason})
+        raise MethodFailed("no-candidates", "the response had no candidates", common)
+    candidate = response.candidates[0]
+    finish = candidate.finish_reason
+    finish = getattr(finish, "value", str(finish)) if finish is not None else ""
+    parts = (candidate.content.parts if candidate.content else None) or []
+    thoughts = "\n\n".join(p.text for p in parts if p.thought and p.text)
+    text = "\n\n".join(p.text for p in parts if not p.thought and p.text)
+    drafts = [
+        p.inline_data.data for p in parts if p.thought and p.inline_data and p.inline_data.data
+    ]
+    images = [p for p in parts if not p.thought and p.inline_data and p.inline_data.data]
+    meta = {**common, "finish_reason": finish, "thoughts": thoughts, "text": text}
+    if not images:
+        if finish in BLOCKED_FINISH:
+            raise MethodFailed("blocked-output", finish, meta)
+        raise MethodFailed("no-image", finish or "the response carried no image", meta)
+    final = images[-1].inline_data
+    return EditResponse(
+        image=final.data,
+        mime_type=final.mime_type or "image/png",
+        thoughts=thoughts,
+        drafts=drafts,
+        text=text,
+        finish_reason=finish,
+        model_version=response.model_version or "",
+        response_id=response.response_id or "",
+        usage=usage,
+        latency_s=latency_s,
+        attempts=attempts,
+    )
+
+
+async def _edit(request: EditRequest, key: str, cancel: threading.Event | None) -> EditResponse:
+    from google import genai
+    from google.genai import types
+
+    http = {"timeout": int(request.timeout_s * 1000)}
+    if base_url():
+        http.update(base_url=base_url(), api_version="v1beta")
+    client = genai.Client(api_key=key, http_options=types.HttpOptions(**http))
+    contents: list[Any] = []
+    if request.image is not None:
+        contents.append(types.Part.from_bytes(data=request.image, mime_type=request.mime_type))
+    contents.append(request.prompt)
+    config = _config(request)
+    failures: list[str] = []
+    try:
+        for attempt in range(1, request.max_retries + 2):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            start = time.perf_counter()
+            try:
+                response = await _wait(
+                    client.aio.models.generate_content(
+                        model=request.model, contents=contents, config=config
+                    ),
+                    cancel,
+                )
+            except Cancelled:
+                raise
+            except Exception as exc:
+                reason = transient_reason(exc)
+                failures.append(_status_text(exc))
+                meta = {"attempts": attempt, "errors": failures}
+                if reason is None:
+                    if isinstance(exc, ValueError):  # JSON or schema errors in the answer
+                        raise MethodFailed("bad-response", _status_text(exc), meta) from None
+                    raise MethodFailed("api-error", _status_text(exc), meta) from None
+                if attempt > request.max_retries:
+                    detail = f"{failures[-1]} (after {attempt} attempts)"
+                    raise MethodFailed(reason, detail, meta) from None
+                factor = min(2 ** (attempt - 1), MAX_BACKOFF_FACTOR)
+                await _sleep(retry_base_seconds() * factor, cancel)
+                continue
+            return parse_response(response, time.perf_counter() - start, attempt)
+    finally:
+        with contextlib.suppress(Exception):
+            await client.aio.aclose()
+        with contextlib.suppress(Exception):
+            client.close()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def edit_image(
+    request: EditRequest, key: str, *, cancel: threading.Event | None = None
+) -> EditResponse:
+    """Send ``request`` and wait for the image; raises MethodFailed, Cancelled."""
+    return asyncio.run(_edit(request, key, cancel))

@@ -1,0 +1,219 @@
+"""Apply a method to project images and store every result with its provenance.
+
+One call is one run (kind ``restore``). Each input x repeat is one result:
+the output image (kind ``restored``, parent = the input), the parameters,
+timings, device and whatever the method reports (model metadata, thought
+summaries, token usage). A method that fails on one image (a blocked prompt, a
+refused model) becomes a failed result with its reason; the others go on.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from core.errors import Cancelled, IrisError
+from core.jobs import ProgressFn, check_cancelled, no_progress
+from core.methods.base import MethodContext, MethodFailed
+from core.methods.registry import get_method
+from core.project import Project
+from core.project.store import now
+
+PROGRESS_SCALE = 1000
+
+
+@dataclass
+class RestoreResult:
+    """One stored result, as ``iris restore`` prints it (one JSON line each)."""
+
+    result_id: int
+    run_id: int
+    run: str
+    method: str
+    input_image_id: int
+    input: str
+    repeat: int
+    status: str
+    output_image_id: int | None
+    error: str | None
+    seconds: float
+    device: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def resolve_device_name(kind: str, device: str) -> str:
+    """Only model methods touch torch; everything else runs on the CPU without importing it."""
+    if kind != "model":
+        return "cpu"
+    from core.device import resolve_device
+
+    return resolve_device(device).name
+
+
+def restore_images(
+    project_dir: str | Path,
+    image_ids: Sequence[int],
+    method_name: str,
+    params: dict[str, Any] | None = None,
+    *,
+    repeat: int = 1,
+    device: str = "auto",
+    on_result: Callable[[RestoreResult], None] | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: threading.Event | None = None,
+) -> list[RestoreResult]:
+    """Run ``method_name`` on each image ``repeat`` times; returns the stored results."""
+    if repeat < 1:
+        raise IrisError(f"repeat must be at least 1, got {repeat}")
+    if not image_ids:
+        raise IrisError("no images to restore")
+    method = get_method(method_name)
+    values = method.validate(params)
+    if method.check is not None:
+        method.check(values)
+    stored_name = method.stored_name(values)
+    device_name = resolve_device_name(method.kind, device)
+    results: list[RestoreResult] = []
+    total = len(image_ids) * repeat * PROGRESS_SCALE
+    with Project.open(project_dir) as project:
+        inputs = [project.image(int(i)) for i in image_ids]
+        method_id = project.ensure_method(
+            stored_name, method.kind, params=method.defaults(), meta={"method": method.name}
+        )
+        stamp = now().replace(":", "").replace("-", "")[:15]
+        run = project.create_run(
+            f"restore {stored_name} {stamp} {uuid.uuid4().hex[:6]}",
+            "restore",
+            method_id=method_id,
+            params={"method": method.name, "params": values, "repeat": repeat, "device": device},
+            status="running",
+        )
+        context = MethodContext(device=device_name, project_dir=str(project.path))
+        unit = 0
+        try:
+            for record in inputs:
+                loaded = project.load_pixels(record)
+                for index in range(repeat):
+                    check_cancelled(cancel)
+                    base = unit * PROGRESS_SCALE
+
+                    def inner(done: int, count: int, base: int = base) -> None:
+                        fraction = min(max(done / count, 0.0), 1.0) if count else 0.0
+                        progress(base + int(fraction * (PROGRESS_SCALE - 1)), total)
+
+                    result = _run_one(
+                        project, method, values, loaded.pixels, record, index, run.id, method_id,
+                        context, inner, cancel,
+                    )  # fmt: skip
+                    result.run = run.name
+                    results.append(result)
+                    if on_result is not None:
+                        on_result(result)
+                    unit += 1
+                    progress(unit * PROGRESS_SCALE, total)
+        except Cancelled:
+            project.set_run_status(run.id, "cancelled", "cancelled by the user")
+            raise
+        except BaseException as exc:
+            project.set_run_status(run.id, "failed", f"{type(exc).__name__}: {exc}")
+            raise
+        failed = [r for r in results if r.status != "ok"]
+        status = "failed" if failed and len(failed) == len(results) else "done"
+        project.set_run_status(run.id, status, failed[0].error if failed else None)
+    return results
+
+
+def _run_one(
+    project, method, values, pixels, record, index, run_id, method_id, context, progress, cancel
+) -> RestoreResult:
+    started_at = now()
+    start = time.perf_counter()
+    base_meta = {
+        "method": method.name,
+        "params": values,
+        "repeat": index,
+        "device": context.device,
+        "input_image_id": record.id,
+    }
+    try:
+        output = method(pixels, values, progress=progress, cancel=cancel, context=context)
+    except Cancelled:
+        raise
+    except MethodFailed as exc:
+        seconds = time.perf_counter() - start
+        meta = {**base_meta, **exc.meta, "reason": exc.reason}
+        row = project.add_result(
+            run_id, status="failed", input_image_id=record.id, error=str(exc),
+            seconds=seconds, started_at=started_at, meta=meta,
+        )  # fmt: skip
+        return _summary(row, method, record, index, context, None, str(exc), seconds)
+    except IrisError as exc:
+        seconds = time.perf_counter() - start
+        meta = {**base_meta, "reason": type(exc).__name__}
+        row = project.add_result(
+            run_id, status="failed", input_image_id=record.id, error=str(exc),
+            seconds=seconds, started_at=started_at, meta=meta,
+        )  # fmt: skip
+        return _summary(row, method, record, index, context, None, str(exc), seconds)
+    seconds = time.perf_counter() - start
+    meta = {**base_meta, **output.meta, "seconds": round(seconds, 4)}
+    if output.thoughts:
+        meta["thoughts"] = output.thoughts
+    suffix = f" #{index + 1}" if index else ""
+    provenance = {
+        "name": f"{record.name} [{method.stored_name(values)}]{suffix}",
+        "kind": "restored",
+        "parent_id": record.id,
+        "method_id": method_id,
+        "run_id": run_id,
+        "meta": meta,
+    }
+    if output.encoded is not None:
+        image = project.add_image_bytes(output.encoded, **provenance)
+    else:
+        depth = 16 if record.bit_depth > 8 else 8
+        image = project.add_image_array(output.pixels, bit_depth=depth, **provenance)
+    drafts = []
+    for number, draft in enumerate(output.drafts):
+        drafts.append(
+            project.add_image_array(
+                draft,
+                name=f"{record.name} [{method.stored_name(values)}] draft {number + 1}",
+                kind="derived",
+                parent_id=image.id,
+                method_id=method_id,
+                run_id=run_id,
+                meta={"role": "draft", "index": number},
+            ).id
+        )
+    if drafts:
+        meta["draft_image_ids"] = drafts
+    row = project.add_result(
+        run_id, status="ok", input_image_id=record.id, output_image_id=image.id,
+        seconds=seconds, started_at=started_at, meta=meta,
+    )  # fmt: skip
+    return _summary(row, method, record, index, context, image.id, None, seconds)
+
+
+def _summary(row, method, record, index, context, output_id, error, seconds) -> RestoreResult:
+    return RestoreResult(
+        result_id=row.id,
+        run_id=row.run_id,
+        run="",
+        method=method.name,
+        input_image_id=record.id,
+        input=record.name,
+        repeat=index,
+        status=row.status,
+        output_image_id=output_id,
+        error=error,
+        seconds=round(seconds, 4),
+        device=context.device,
+    )
