@@ -280,6 +280,10 @@ class MainWindow(QMainWindow):
                 view.show_images(self._selection)
         return self.views[name]
 
+    def current_view(self) -> QWidget:
+        """The view on the current tab (built on demand)."""
+        return self.view(list(self._pages)[self.tabs.currentIndex()])
+
     def show_view(self, name: str) -> QWidget:
         view = self.view(name)
         self.tabs.setCurrentWidget(self._pages[name])

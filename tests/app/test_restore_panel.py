@@ -75,7 +75,7 @@ def test_run_stores_results_and_shows_the_output(window, qtbot):
     assert panel.run_button.isEnabled() and not panel.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: not window.is_busy(), timeout=5000)
     qtbot.wait(50)
-    shown = window.tabs.currentWidget()
+    shown = window.current_view()
     if shown is view:  # no compare view in this build: the output alone
         assert view.current.id == restored[0].id
         expected = 255 * 0.3 ** (1 / 3)
