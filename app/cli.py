@@ -39,6 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="iris", description="IRIS, the Image Restoration Inspection Studio."
     )
     parser.add_argument("--version", action="version", version=f"IRIS {__version__}")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the window, restore and score a sample image offline, exit 0 if all worked",
+    )
+    parser.add_argument(
+        "--smoke-screenshot", metavar="PNG", help="where the smoke test saves its screenshot"
+    )
     subparsers = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=OneLineParser
     )
@@ -51,8 +59,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``iris`` console script; without a command it opens the GUI."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(args_list or ["gui"])
+    args = parser.parse_args(args_list)
     try:
+        if args.smoke_test:
+            from app.smoke import run_smoke_test
+
+            return run_smoke_test(args.smoke_screenshot)
+        if args.command is None:
+            args = parser.parse_args([*args_list, "gui"])
         return int(args.run(args) or 0)
     except IrisError as exc:
         print(f"iris: error: {exc}", file=sys.stderr)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from app.views import VIEWS
 from core.methods.registry import METHODS
 from core.methods.runner import restore_images
-from widgets.method_param_form import ParamForm
+from widgets.param_form import ParamForm
 
 INPUT_KINDS = ("imported", "degraded")
 

@@ -22,7 +22,7 @@ import numpy as np
 from core.errors import IrisError
 
 SEVERITIES = (1, 2, 3, 4, 5)
-PARAM_TYPES = ("float", "int", "choice", "text")
+PARAM_TYPES = ("float", "int", "choice", "path")  # path: a file name, or a keyword
 
 # fn(pixels, rng, params, inputs) -> pixels; ``inputs`` holds optional arrays
 # (a depth map for haze, a second image for reflection) that are not JSON.

@@ -134,7 +134,7 @@ HAZE = Degradation(
         ),
         Param(
             "depth",
-            "text",
+            "path",
             "'gradient', 'flat', or a depth file (.npy metres, 16-bit PNG mm)",
             default="gradient",
         ),

@@ -164,7 +164,7 @@ REFLECTION = Degradation(
         ),
         Param(
             "layer",
-            "text",
+            "path",
             "'mirror' (the image itself, flipped) or an image file",
             default="mirror",
         ),
