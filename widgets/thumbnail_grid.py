@@ -20,6 +20,14 @@ if TYPE_CHECKING:
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
 
+def faithful_icon(pixmap: QPixmap) -> QIcon:
+    """An icon that looks the same selected: Qt tints selected icons, which fakes a colour shift."""
+    icon = QIcon()
+    for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
+        icon.addPixmap(pixmap, mode)
+    return icon
+
+
 @dataclass(frozen=True)
 class ThumbnailItem:
     """One entry: a stable key, a caption, a tooltip and the file to preview."""
@@ -98,7 +106,7 @@ class ThumbnailGrid(QListWidget):
     def _on_loaded(self, key: Hashable, pixels: np.ndarray) -> None:
         item = self._items.get(key)
         if item is not None:
-            item.setIcon(QIcon(QPixmap.fromImage(rgb_to_qimage(pixels))))
+            item.setIcon(faithful_icon(QPixmap.fromImage(rgb_to_qimage(pixels))))
 
     def _on_failed(self, key: Hashable, message: str) -> None:
         item = self._items.get(key)

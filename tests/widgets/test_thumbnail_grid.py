@@ -34,6 +34,21 @@ def test_previews_arrive_from_a_pool_thread(qtbot, tmp_path):
     assert grid.selected_keys() == ["B"]
 
 
+def test_a_selected_thumbnail_keeps_its_colours(qtbot, tmp_path):
+    grid = ThumbnailGrid(lambda path, size: np.full((size, size, 3), (200, 40, 30), np.uint8), 32)
+    qtbot.addWidget(grid)
+    grid.resize(200, 200)
+    grid.show()
+    with qtbot.waitSignal(grid.thumbnails_ready, timeout=5000):
+        grid.set_items([ThumbnailItem("A", "only", tmp_path / "a")])
+    grid.select_key("A")
+    qtbot.wait(50)
+    shot = qimage_to_rgb(grid.viewport().grab().toImage())
+    centre = grid.visualItemRect(grid.item(0)).center()
+    icon_centre = shot[centre.y() - 8, centre.x()]
+    assert np.abs(icon_centre.astype(int) - (200, 40, 30)).max() <= 2, icon_centre
+
+
 def test_a_failed_preview_is_reported_in_the_tooltip(qtbot, tmp_path):
     def broken(path, size):
         raise OSError("unreadable file")
