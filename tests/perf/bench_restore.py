@@ -18,13 +18,14 @@ SIZE = 1024
 REPEATS = 3
 
 
-def _model():
+def _model(num_feat: int = 16, num_conv: int = 4):
+    """A Compact model with random weights; 64 x 16 is the shape of realesr-general-x4v3."""
     import torch
     from spandrel import ModelLoader
     from spandrel.architectures.Compact import Compact
 
     torch.manual_seed(0)
-    net = Compact(num_in_ch=3, num_out_ch=3, num_feat=16, num_conv=4, upscale=1)
+    net = Compact(num_in_ch=3, num_out_ch=3, num_feat=num_feat, num_conv=num_conv, upscale=1)
     return ModelLoader("cpu").load_from_state_dict(net.state_dict()).eval()
 
 
@@ -93,11 +94,13 @@ def _run() -> list[dict]:
             }
         )
     if torch.cuda.is_available():
-        figures.append(_gpu_precision(descriptor, pixels))
+        big = rng.uniform(0, 1, (2048, 2048, 3)).astype(np.float32)
+        figures.append(_gpu_precision(_model(64, 16), big))
     return figures
 
 
 def _gpu_precision(descriptor, pixels) -> dict:
+    """fp16 against fp32 throughput of a realistically sized model on a 4 MP image."""
     import torch
 
     from core.jobs import no_progress
@@ -108,7 +111,7 @@ def _gpu_precision(descriptor, pixels) -> dict:
         model = descriptor.to("cuda").to(dtype)
 
         def once(model=model, dtype=dtype):
-            infer(model, dtype, pixels, tile=1024, overlap=32, progress=no_progress, cancel=None)
+            infer(model, dtype, pixels, tile=2048, overlap=32, progress=no_progress, cancel=None)
             torch.cuda.synchronize()
 
         once()
@@ -116,7 +119,7 @@ def _gpu_precision(descriptor, pixels) -> dict:
     mp = pixels.shape[0] * pixels.shape[1] / 1e6
     return {
         "bench": "spandrel_fp16_vs_fp32_cuda",
-        "metric": "megapixels per second, fp16",
+        "metric": "megapixels per second, fp16 (Compact 64x16 on 2048x2048; baseline fp32)",
         "value": round(mp / results[torch.float16], 3),
         "unit": "MP/s",
         "baseline": round(mp / results[torch.float32], 3),
