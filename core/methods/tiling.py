@@ -109,7 +109,11 @@ def run_tiled(
 
 
 def auto_tile(device: str, scale: int = 1) -> int:
-    """The largest tile side to try first: by free GPU memory on CUDA, 1024 px on the CPU."""
+    """The largest tile side to try first: by free GPU memory on CUDA, 512 px on the CPU.
+
+    On the CPU, 512 px tiles run about twice as fast as one whole 1 MP call
+    (the activations stay in cache; ``make bench``, spandrel_tiled_*_cpu).
+    """
     if device.startswith("cuda"):
         import torch
 
@@ -117,4 +121,4 @@ def auto_tile(device: str, scale: int = 1) -> int:
         gib = free / 2**30
         side = 2048 if gib > 40 else 1024 if gib > 10 else 512 if gib > 3 else 256
         return max(MIN_TILE, side // max(1, scale // 2))
-    return 1024
+    return 512
