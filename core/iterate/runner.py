@@ -99,6 +99,7 @@ class StepEvent:
     error: str | None
     seconds: float
     pixels: np.ndarray | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -416,7 +417,7 @@ class _Chain:
             )
         event = StepEvent(
             self.run.name, self.run.id, index, self.spec.steps, "ok", image.id,
-            image.width, image.height, meta["thoughts"], None, round(seconds, 4), pixels,
+            image.width, image.height, meta["thoughts"], None, round(seconds, 4), pixels, meta,
         )  # fmt: skip
         self.previous, self.pixels = image, pixels
         return event
@@ -445,7 +446,7 @@ class _Chain:
         )
         return StepEvent(
             self.run.name, self.run.id, index, self.spec.steps, "failed", None, None, None,
-            meta["thoughts"], error, round(seconds, 4),
+            meta["thoughts"], error, round(seconds, 4), None, meta,
         )  # fmt: skip
 
 
