@@ -380,17 +380,17 @@ class _Chain:
         return self._commit_failed(index, base_meta, failures, started_at, start)
 
     def _commit_ok(self, index, output, plan, base_meta, failures, started_at, start, edit_s):
-        encode_start = time.perf_counter()
+        quantize_start = time.perf_counter()
+        info = None
         if output.encoded is not None:
-            data = output.encoded
-            pixels = output.pixels
+            data, pixels = output.encoded, output.pixels
+            quantize_s = encode_s = 0.0
         else:
-            from core.imageio import encode_png, to_uint
-
-            top = 255.0 if self.bit_depth == 8 else 65535.0
-            pixels = to_uint(output.pixels, self.bit_depth).astype(np.float32) / top
-            data = encode_png(pixels, self.bit_depth, compress_level=STEP_PNG_LEVEL)
-        encode_s = time.perf_counter() - encode_start
+            values, pixels = _quantize(output.pixels, self.bit_depth)
+            quantize_s = time.perf_counter() - quantize_start
+            data = _encode(values, pixels, self.bit_depth)
+            encode_s = time.perf_counter() - quantize_start - quantize_s
+            info = _png_info(pixels, self.bit_depth)  # we wrote it: no need to parse it again
         geometry = step_geometry(
             self.original, pixels, plan.expected, (self.previous.width, self.previous.height)
         )
@@ -400,7 +400,11 @@ class _Chain:
             **geometry,
             "thoughts": output.thoughts or "",
             "failed_attempts": failures,
-            "timings": {"edit_s": round(edit_s, 4), "encode_s": round(encode_s, 4)},
+            "timings": {
+                "edit_s": round(edit_s, 4),
+                "quantize_s": round(quantize_s, 4),
+                "encode_s": round(encode_s, 4),
+            },
         }
         seconds = time.perf_counter() - start
         with self.project.transaction():
@@ -408,6 +412,7 @@ class _Chain:
                 data,
                 name=f"{self.run.name} step {index}",
                 kind="step",
+                info=info,
                 parent_id=self.previous.id,
                 method_id=self.run.method_id,
                 run_id=self.run.id,
@@ -457,6 +462,45 @@ class _Chain:
             self.run.name, self.run.id, index, self.spec.steps, "failed", None, None, None,
             meta["thoughts"], error, round(seconds, 4), None, meta,
         )  # fmt: skip
+
+
+def _quantize(pixels: np.ndarray, bit_depth: int) -> tuple[np.ndarray, np.ndarray]:
+    """(integer values, the float pixels they decode to): the next step's input is the stored image.
+
+    ``pixels`` are already clipped to [0, 1] by the method wrapper, and overwritten.
+    """
+    if bit_depth == 8:
+        import cv2  # one rounding pass, bit-identical to np.round(pixels * 255) on [0, 1]
+
+        pixels = np.ascontiguousarray(pixels, dtype=np.float32)
+        values = cv2.convertScaleAbs(pixels, alpha=255.0)
+        # in place: the method wrapper's clipped output is ours; same floats as load_image gives
+        return values, np.divide(values, np.float32(255.0), out=pixels, dtype=np.float32)
+    values = np.round(pixels * 65535.0).astype(np.uint16)
+    return values, np.divide(values, np.float32(65535.0), dtype=np.float32)
+
+
+def _encode(values: np.ndarray, pixels: np.ndarray, bit_depth: int) -> bytes:
+    """PNG bytes of the quantized step (8-bit straight from ``values``)."""
+    if bit_depth == 8:
+        import io
+
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.fromarray(values).save(buffer, format="PNG", compress_level=STEP_PNG_LEVEL)
+        return buffer.getvalue()
+    from core.imageio import encode_png
+
+    return encode_png(pixels, 16, compress_level=STEP_PNG_LEVEL)
+
+
+def _png_info(pixels: np.ndarray, bit_depth: int):
+    from core.imageio import ImageInfo
+
+    height, width = pixels.shape[:2]
+    mode = "RGB" if bit_depth == 8 else "RGB;16"
+    return ImageInfo("step", "PNG", width, height, bit_depth, mode, False, False, False)
 
 
 def _jsonable(meta: dict[str, Any]) -> dict[str, Any]:
