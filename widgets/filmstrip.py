@@ -24,6 +24,14 @@ if TYPE_CHECKING:
 STEP_ROLE = Qt.ItemDataRole.UserRole
 
 
+def _true_colour_icon(pixels: np.ndarray) -> QIcon:
+    """An icon drawn unchanged when selected (Qt would tint it with the highlight colour)."""
+    pixmap = QPixmap.fromImage(rgb_to_qimage(pixels))
+    icon = QIcon(pixmap)
+    icon.addPixmap(pixmap, QIcon.Mode.Selected)
+    return icon
+
+
 class Filmstrip(QListWidget):
     """Step thumbnails left to right; ``step_selected(index)`` when the user picks one."""
 
@@ -91,7 +99,7 @@ class Filmstrip(QListWidget):
             item.setIcon(self._tile(QColor(150, 40, 40)))
             item.setText(f"step {index} failed")
         elif pixels is not None:
-            item.setIcon(QIcon(QPixmap.fromImage(rgb_to_qimage(pixels))))
+            item.setIcon(_true_colour_icon(pixels))
         else:
             item.setIcon(self._tile(QColor(60, 60, 64)))
             if path is not None:
@@ -117,7 +125,7 @@ class Filmstrip(QListWidget):
     def _on_loaded(self, index: int, pixels: np.ndarray) -> None:
         item = self._frames.get(index)
         if item is not None:
-            item.setIcon(QIcon(QPixmap.fromImage(rgb_to_qimage(pixels))))
+            item.setIcon(_true_colour_icon(pixels))
 
     def _on_current(self, current: QListWidgetItem | None, _previous) -> None:
         if current is not None:
