@@ -27,6 +27,7 @@ from core.errors import Cancelled, IrisError, ProjectError
 from core.iterate.geometry import step_geometry
 from core.iterate.schedules import Schedule, StepPlan
 from core.jobs import ProgressFn, check_cancelled, no_progress
+from core.limits import max_pixels_from_env
 from core.methods.base import Method, MethodContext, MethodFailed
 from core.methods.registry import get_method
 from core.methods.runner import resolve_device_name
@@ -374,6 +375,12 @@ class _Chain:
                 failures.append({"reason": type(exc).__name__, "error": str(exc)})
                 continue
             edit_s = time.perf_counter() - edit_start
+            height, width = output.pixels.shape[:2]
+            if width * height > max_pixels_from_env():  # a 4x upscaler fed back on itself
+                failures.append(
+                    {"reason": "too-large", "error": f"too-large: the output is {width}x{height}"}
+                )
+                break
             return self._commit_ok(
                 index, output, plan, base_meta, failures, started_at, start, edit_s
             )

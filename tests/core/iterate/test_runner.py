@@ -130,3 +130,26 @@ def test_resumed_chain_equals_an_uninterrupted_one(project, image):
     assert np.array_equal(
         project.load_pixels(whole[4]).pixels, project.load_pixels(split[4]).pixels
     )
+
+
+def _upscaler():
+    from core.methods.base import Method, MethodOutput
+
+    def run(pixels, params, *, progress, cancel, context):
+        return MethodOutput(np.repeat(np.repeat(pixels, 2, axis=0), 2, axis=1))
+
+    return Method("test-upscale-2x", "classical", "2x", "nearest 2x upscale", (), run)
+
+
+def test_an_output_over_the_pixel_limit_fails_the_run_with_its_reason(project, image, monkeypatch):
+    from core.methods.registry import METHODS
+
+    if "test-upscale-2x" not in METHODS:
+        METHODS.register("test-upscale-2x", _upscaler())
+    monkeypatch.setenv("IRIS_MAX_PIXELS", str(200 * 200))
+    (outcome,) = iterate(project.path, image.id, IterateSpec("test-upscale-2x", 5), group="big")
+    assert outcome.status == "failed" and outcome.completed == 1  # 128x96 fits, 256x192 not
+    steps = run_steps(project, "big-r1")
+    assert [s.status for s in steps] == ["ok", "ok", "failed"]
+    assert steps[-1].error == "too-large: the output is 256x192"
+    assert project.run("big-r1").status == "failed"
