@@ -46,7 +46,7 @@ def iterate_args(project: Path, image: Path, *extra: str) -> list[str]:
 
 def test_sigkill_mid_run_then_resume_gives_exactly_n_steps(tmp_path):
     project, image = make_project(tmp_path)
-    args = iterate_args(project, image, "--param", "delay_s=0.12", "--param", "quality=70")
+    args = iterate_args(project, image, "--param", "delay_s=0.2", "--param", "quality=70")
     process = subprocess.Popen(
         [sys.executable, "-m", "app", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
