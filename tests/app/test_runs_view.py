@@ -89,3 +89,15 @@ def test_cancel_keeps_finished_steps_and_resume_completes(window, qtbot):
     assert [r.step_index for r in results] == list(range(9))
     assert window.project.run("live-r1").status == "done"
     assert view._tree_item("live-r1").text(1) == "done"
+
+
+def test_an_iterative_run_picked_in_the_browser_opens_in_the_runs_view(window, qtbot):
+    from core.iterate.runner import IterateSpec, iterate
+
+    image = window.project.images()[0]
+    iterate(window.project.path, image.id, IterateSpec("generation-loss", 3), group="b")
+    window.browser.filter.setCurrentText("Runs")
+    window.browser.grid.select_key(f"run:{window.project.run('b-r1').id}")
+    view = window.current_view()
+    assert view is window.view("runs") and view.shown_run == "b-r1"
+    assert view.filmstrip.steps() == [0, 1, 2, 3] and view.filmstrip.current_step() == 3
