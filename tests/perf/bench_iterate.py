@@ -42,7 +42,8 @@ def _instant_editor():
 
 def runner_overhead() -> dict:
     from core.imageio import encode_png
-    from core.iterate.runner import STEP_PNG_LEVEL, IterateSpec, iterate
+    from core.iterate.chain import STEP_PNG_LEVEL
+    from core.iterate.runner import IterateSpec, iterate
     from core.methods.registry import METHODS
     from core.project import Project
 
