@@ -111,6 +111,7 @@ class RunsView(QWidget):
         self.shown_run: str | None = None
         self.follow = True
         self._steps: dict[int, Any] = {}
+        self._job_project = None
         self._bridge = _StepBridge()
         self._bridge.step.connect(self._on_step)
         self._build()
@@ -418,6 +419,7 @@ class RunsView(QWidget):
         self.follow = True
         self.shown_run = None
         self.filmstrip.clear_frames()
+        self._job_project = self.project.path
         self.handle = self.context.worker.submit(
             iterate,
             self.project.path,
@@ -456,8 +458,8 @@ class RunsView(QWidget):
 
     def _on_step(self, event, thumb) -> None:
         """A committed step arrived from the job: grow the filmstrip of the run it belongs to."""
-        if not self.follow or self.project is None:
-            return
+        if not self.follow or self.project is None or self.project.path != self._job_project:
+            return  # the user looks at another run, or opened another project meanwhile
         if event.run != self.shown_run:
             self.refresh()
             self.show_run(event.run)

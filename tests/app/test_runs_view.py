@@ -101,3 +101,15 @@ def test_an_iterative_run_picked_in_the_browser_opens_in_the_runs_view(window, q
     view = window.current_view()
     assert view is window.view("runs") and view.shown_run == "b-r1"
     assert view.filmstrip.steps() == [0, 1, 2, 3] and view.filmstrip.current_step() == 3
+
+
+def test_opening_another_project_mid_run_ignores_the_old_runs_steps(window, qtbot, tmp_path):
+    view = window.show_view("runs")
+    configure(view, steps=6, delay=0.1)
+    handle = view.start()
+    qtbot.waitUntil(lambda: view.filmstrip.count() >= 2, timeout=30_000)
+    assert window.open_project(tmp_path / "other", create=True)
+    assert view.filmstrip.count() == 0
+    qtbot.waitUntil(lambda: handle.is_finished, timeout=30_000)
+    assert handle.state == "done" and view.filmstrip.count() == 0
+    assert view.tree.topLevelItemCount() == 0  # the new project has no runs
