@@ -113,3 +113,25 @@ def test_opening_another_project_mid_run_ignores_the_old_runs_steps(window, qtbo
     qtbot.waitUntil(lambda: handle.is_finished, timeout=30_000)
     assert handle.state == "done" and view.filmstrip.count() == 0
     assert view.tree.topLevelItemCount() == 0  # the new project has no runs
+
+
+def test_a_failed_step_shows_as_a_red_tile_with_its_error(window, monkeypatch):
+    from core.iterate.runner import IterateSpec, iterate
+    from core.methods.registry import METHODS
+    from tests.core.iterate.test_runner import _upscaler
+
+    if "test-upscale-2x" not in METHODS:
+        METHODS.register("test-upscale-2x", _upscaler())
+    monkeypatch.setenv("IRIS_MAX_PIXELS", str(200 * 200))
+    image = window.project.images()[0]
+    iterate(window.project.path, image.id, IterateSpec("test-upscale-2x", 4), group="up")
+    view = window.show_view("runs")
+    view.refresh()
+    view.show_run("up-r1")
+    assert view.filmstrip.steps() == [0, 1, 2]
+    assert view.filmstrip.item(2).text() == "step 2 failed"
+    assert "failed" in view.run_title.text() and "too-large" in view.run_title.text()
+    assert "error: too-large: the output is 320x256" in view.facts.text()
+    assert not view.compare_buttons["0"].isEnabled()
+    view.filmstrip.select_step(1)
+    assert "size 160x128" in view.facts.text() and view.compare_buttons["0"].isEnabled()
