@@ -63,8 +63,8 @@ class Chain:
         self.input = project.image(results[0].output_image_id)
         self.original = project.load_pixels(self.input).pixels
         self.previous = project.image(results[-1].output_image_id)
-        self.pixels = (
-            self.original
+        self.pixels = (  # a copy: an editor may write into its input, the original must stay
+            self.original.copy()
             if self.previous.id == self.input.id
             else project.load_pixels(self.previous).pixels
         )
