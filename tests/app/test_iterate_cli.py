@@ -122,3 +122,32 @@ def test_usage_errors_name_the_problem(tmp_path, capsys):
     assert main([*base, "--editor", "generation-loss", "--resume", str(image)]) == 1
     assert "nothing to resume" in capsys.readouterr().err
     assert committed(project, "crash-r1") == 0
+
+
+def test_gemini_model_shorthand_against_the_fake_server(tmp_path, capsys, monkeypatch):
+    import numpy as np
+
+    from core.imageio import encode_png
+    from tests.fakes.gemini_server import FakeGeminiServer, Reply, image_response
+
+    project, image = make_project(tmp_path)
+    monkeypatch.setenv("GEMINI_API_KEY", "AIzaFAKE-cli-iterate")
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    png = encode_png(np.full((48, 48, 3), 0.4, np.float32))
+    with FakeGeminiServer(default=Reply(body=image_response(png, thoughts=["Mirroring."]))) as fake:
+        monkeypatch.setenv("IRIS_GEMINI_BASE_URL", fake.url)
+        capsys.readouterr()
+        code = main(
+            ["iterate", "--project", str(project), "--editor", "gemini:gemini-2.5-flash-image",
+             "--steps", "2", "--schedule", "mirror", "--image-size", "2K", "--run", "g",
+             str(image)]
+        )  # fmt: skip
+        assert code == 0, capsys.readouterr().err
+        assert {r.path for r in fake.requests} == {
+            "/v1beta/models/gemini-2.5-flash-image:generateContent"
+        }
+        assert fake.requests[0].json["generationConfig"]["imageConfig"] == {"imageSize": "2K"}
+    capsys.readouterr()
+    assert main(["runs", "show", "--project", str(project), "--run", "g-r1", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["editor"] == "gemini" and shown["steps"][2]["thoughts"] == "Mirroring."
