@@ -20,6 +20,8 @@ COMMAND_MODULES = [
     "app.commands.gui",
     "app.commands.project",
     "app.commands.restore",
+    "app.commands.iterate",
+    "app.commands.runs",
     "app.commands.compare",
     "app.commands.degrade",
     "app.commands.depth",

@@ -42,6 +42,7 @@ class MainWindow(QMainWindow):
 
         self.browser = ProjectBrowser()
         self.browser.images_selected.connect(self._on_images_selected)
+        self.browser.run_selected.connect(self._on_run_selected)
         dock = QDockWidget("Project", self)
         dock.setObjectName("project-dock")
         dock.setWidget(self.browser)
@@ -294,6 +295,11 @@ class MainWindow(QMainWindow):
         for view in self.views.values():
             if hasattr(view, "show_images"):
                 view.show_images(images)
+
+    def _on_run_selected(self, run) -> None:
+        """An iterative run picked in the browser opens in the Runs view."""
+        if run.kind == "iterate" and "runs" in VIEWS:
+            self.show_view("runs").show_run(run.name)
 
     def is_busy(self) -> bool:
         """Whether previews or images are still loading (the screenshot waits for this)."""

@@ -39,7 +39,23 @@ def build_sample_project(dest: Path) -> Path:
                 meta=meta,
             )
             ids[entry["name"]] = record.id
+    for chain in manifest.get("iterate", []):
+        _build_chain(dest, ids[chain["image"]], chain)
     return dest
+
+
+def _build_chain(dest: Path, image_id: int, chain: dict) -> None:
+    """An iterative run group made offline at build time, so the Runs view has data at once."""
+    from core.iterate.runner import IterateSpec, iterate
+    from core.iterate.schedules import Schedule
+
+    schedule = Schedule(
+        chain.get("schedule", "replicate"),
+        seed_policy=chain.get("seed_policy", "per-step"),
+        seed=int(chain.get("seed", 0)),
+    )
+    spec = IterateSpec(chain["editor"], int(chain["steps"]), schedule, chain.get("params", {}))
+    iterate(dest, image_id, spec, runs=int(chain.get("runs", 1)), group=chain["group"])
 
 
 def ensure_sample_project(dest: Path | None = None) -> Path:

@@ -67,6 +67,8 @@ class EditResponse:
     usage: dict[str, Any] = field(default_factory=dict)
     latency_s: float = 0.0
     attempts: int = 1
+    retried: list[str] = field(default_factory=list)
+    """The transient failures (429, 503, timeouts) retried before this answer."""
 
     def meta(self) -> dict[str, Any]:
         return {
@@ -76,6 +78,7 @@ class EditResponse:
             "usage": self.usage,
             "latency_s": round(self.latency_s, 4),
             "attempts": self.attempts,
+            "retried": list(self.retried),
             "text": self.text,
             "output_mime_type": self.mime_type,
         }
@@ -242,7 +245,9 @@ async def _edit(request: EditRequest, key: str, cancel: threading.Event | None) 
                 factor = min(2 ** (attempt - 1), MAX_BACKOFF_FACTOR)
                 await _sleep(retry_base_seconds() * factor, cancel)
                 continue
-            return parse_response(response, time.perf_counter() - start, attempt)
+            answer = parse_response(response, time.perf_counter() - start, attempt)
+            answer.retried = failures
+            return answer
     finally:
         with contextlib.suppress(Exception):
             await client.aio.aclose()

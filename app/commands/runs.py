@@ -1,0 +1,54 @@
+"""``iris runs list`` and ``iris runs show``: iterative runs and their steps (JSON in the README)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def add_parser(subparsers) -> None:
+    runs = subparsers.add_parser("runs", help="list iterative runs, or show one run's steps")
+    actions = runs.add_subparsers(dest="runs_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="every iterative run with its status")
+    listing.add_argument("--project", required=True, metavar="DIR")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(run=run_list)
+    show = actions.add_parser("show", help="one run's steps (step 0 is the input)")
+    show.add_argument("--project", required=True, metavar="DIR")
+    show.add_argument("--run", dest="run_name", required=True, metavar="NAME")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(run=run_show)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from core.iterate.steps import iterate_runs
+    from core.project import Project
+
+    with Project.open(args.project) as project:
+        runs = iterate_runs(project)
+    if args.json:
+        print(json.dumps(runs, sort_keys=True))
+        return 0
+    for run in runs:
+        print(
+            f"{run['run']:<40} {run['status']:<9} {run['completed']:>4}/{run['steps']:<4} "
+            f"{run['editor']} {run['schedule']}" + (f"  ({run['error']})" if run["error"] else "")
+        )
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from core.iterate.steps import run_summary
+    from core.project import Project
+
+    with Project.open(args.project) as project:
+        summary = run_summary(project, args.run_name)
+    if args.json:
+        print(json.dumps(summary, sort_keys=True))
+        return 0
+    print(f"{summary['run']}: {summary['editor']}, {summary['status']}")
+    for step in summary["steps"]:
+        size = f"{step['width']}x{step['height']}" if step["width"] else "-"
+        detail = step["error"] or (step["thoughts"] or "").split("\n")[0]
+        print(f"  {step['index']:>4} {step['status']:<6} {size:>11}  {detail}")
+    return 0

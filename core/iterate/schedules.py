@@ -1,0 +1,201 @@
+"""What each step of an iterative run asks for: its prompt, seed, output size and expected geometry.
+
+A schedule is plain data stored in the run's ``params`` so that a resumed run
+(or another process reading the project) computes exactly the same step plan:
+
+- ``replicate``: one fixed prompt (default Banana100's replication prompt);
+- ``mirror``: mirror horizontally, the image should be the original every 2 steps;
+- ``rotate``: rotate 90 degrees clockwise, the original every 4 steps;
+- ``add-objects``: a template filled per step (``{fruit}`` from a list of 100
+  fruits, ``{step}``); ``add-apple`` is the fixed "add one more apple" prompt;
+- a prompt list (a text file, one prompt per line, cycled when shorter than the run).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from core.errors import IrisError
+from resources import resource_path
+
+SCHEDULES = ("replicate", "mirror", "rotate", "add-objects", "add-apple")
+SEED_POLICIES = ("none", "fixed", "per-step")
+IMAGE_SIZES = ("1K", "2K", "4K", "cycle")
+CYCLE = ("1K", "2K", "4K")
+DEFAULT_PROMPTS = {
+    "replicate": "B100-REPLICA",
+    "mirror": "B100-MIRROR",
+    "rotate": "B100-ROTATE",
+    "add-apple": "B100-ADD-APPLE",
+    "add-objects": "Add one {fruit} to the image, with no other alterations.",
+}
+# Per step, the transform the prompt asks for: (mirror horizontally?, quarter turns clockwise).
+STEP_TRANSFORMS = {"mirror": (True, 0), "rotate": (False, 1)}
+
+
+@lru_cache(maxsize=1)
+def fruits() -> tuple[str, ...]:
+    """The 100 fruits of the add-objects schedule, one per step."""
+    data = json.loads(resource_path("iterate", "fruits.json").read_text(encoding="utf-8"))
+    return tuple(data["fruits"])
+
+
+@dataclass(frozen=True)
+class Transform:
+    """A cumulative geometric transform: optional horizontal mirror, then quarter turns clockwise."""
+
+    mirror: bool = False
+    quarter_turns: int = 0
+
+    @property
+    def is_identity(self) -> bool:
+        return not self.mirror and self.quarter_turns % 4 == 0
+
+    def then(self, mirror: bool, quarter_turns: int) -> Transform:
+        """This transform followed by a mirror (if asked) and ``quarter_turns`` clockwise turns."""
+        turns = self.quarter_turns
+        flipped = self.mirror
+        if (
+            mirror
+        ):  # mirroring after k clockwise turns = mirroring first, then k turns anticlockwise
+            flipped = not flipped
+            turns = -turns
+        return Transform(flipped, (turns + quarter_turns) % 4)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"mirror": self.mirror, "quarter_turns": self.quarter_turns % 4}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Transform:
+        data = data or {}
+        return cls(bool(data.get("mirror", False)), int(data.get("quarter_turns", 0)) % 4)
+
+
+@dataclass(frozen=True)
+class StepPlan:
+    """What step ``index`` (1-based) sends to the editor and what it should look like."""
+
+    index: int
+    prompt: str
+    prompt_id: str
+    seed: int | None
+    image_size: str
+    temperature: float | None
+    expected: Transform
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A run's setting: the prompt source, seed policy, temperature and output size."""
+
+    name: str = "replicate"
+    prompt: str = ""
+    prompts: tuple[str, ...] = ()
+    seed_policy: str = "none"
+    seed: int = 0
+    temperature: float | None = None
+    image_size: str = "1K"
+
+    def __post_init__(self) -> None:
+        if self.name not in SCHEDULES and self.name != "list":
+            raise IrisError(f"unknown schedule {self.name!r}; known: {', '.join(SCHEDULES)}, FILE")
+        if self.name == "list" and not self.prompts:
+            raise IrisError("a prompt-list schedule needs at least one prompt")
+        if self.seed_policy not in SEED_POLICIES:
+            raise IrisError(
+                f"unknown seed policy {self.seed_policy!r}; known: {', '.join(SEED_POLICIES)}"
+            )
+        if self.image_size not in IMAGE_SIZES:
+            raise IrisError(
+                f"unknown image size {self.image_size!r}; known: {', '.join(IMAGE_SIZES)}"
+            )
+
+    def prompt_source(self) -> str:
+        """The prompt id or template this schedule uses before per-step filling."""
+        return self.prompt or DEFAULT_PROMPTS.get(self.name, "")
+
+    def plan(self, index: int, project=None) -> StepPlan:
+        """The plan of step ``index`` (>= 1); ``project`` resolves the project's own prompt ids."""
+        from core.prompts import resolve_prompt
+
+        if index < 1:
+            raise ValueError("step 0 is the input; plans start at step 1")
+        if self.name == "list":
+            source = self.prompts[(index - 1) % len(self.prompts)]
+        else:
+            source = self.prompt_source()
+        resolved = resolve_prompt(source, project)
+        text = resolved.text
+        if "{" in text:
+            fruit = fruits()[(index - 1) % len(fruits())]
+            text = text.replace("{fruit}", fruit).replace("{step}", str(index))
+        seed = None
+        if self.seed_policy == "fixed":
+            seed = self.seed
+        elif self.seed_policy == "per-step":
+            seed = (self.seed + index) % 2**31
+        size = CYCLE[(index - 1) % 3] if self.image_size == "cycle" else self.image_size
+        return StepPlan(
+            index=index,
+            prompt=text,
+            prompt_id=resolved.id,
+            seed=seed,
+            image_size=size,
+            temperature=self.temperature,
+            expected=self.expected(index),
+        )
+
+    def expected(self, index: int) -> Transform:
+        """The transform from the original to a faithful step ``index``."""
+        total = Transform()
+        if self.name in STEP_TRANSFORMS:
+            mirror, turns = STEP_TRANSFORMS[self.name]
+            for _ in range(index % 4):  # both transforms have a period dividing 4
+                total = total.then(mirror, turns)
+        return total
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "prompt": self.prompt_source(),
+            "prompts": list(self.prompts),
+            "seed_policy": self.seed_policy,
+            "seed": self.seed,
+            "temperature": self.temperature,
+            "image_size": self.image_size,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Schedule:
+        name = data.get("name", "replicate")
+        prompt = data.get("prompt", "")
+        if prompt == DEFAULT_PROMPTS.get(name):
+            prompt = ""
+        return cls(
+            name=name,
+            prompt=prompt,
+            prompts=tuple(data.get("prompts") or ()),
+            seed_policy=data.get("seed_policy", "none"),
+            seed=int(data.get("seed", 0)),
+            temperature=data.get("temperature"),
+            image_size=data.get("image_size", "1K"),
+        )
+
+
+def schedule_from_spec(spec: str, **settings: Any) -> Schedule:
+    """A schedule from a CLI/GUI name or a prompt-list file (one prompt per line, ``#`` comments)."""
+    if spec in SCHEDULES:
+        return Schedule(name=spec, **settings)
+    path = Path(spec)
+    if not path.is_file():
+        raise IrisError(f"schedule {spec!r}: not one of {', '.join(SCHEDULES)}, nor a file")
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    prompts = tuple(line for line in lines if line and not line.startswith("#"))
+    if not prompts:
+        raise IrisError(f"{path}: no prompts in the file")
+    settings.pop("prompt", None)
+    return Schedule(name="list", prompts=prompts, **settings)
