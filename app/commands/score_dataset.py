@@ -15,8 +15,27 @@ import sys
 from core.errors import IrisError
 
 
+class _Adder:
+    """Adds options to a parser, skipping any the parser already has (``iris score`` owns
+    ``--metrics``, ``--device``, ``--out`` ... when it delegates here), so flags never clash."""
+
+    def __init__(self, target) -> None:
+        self.target = target
+        self.existing = set(getattr(target, "_option_string_actions", {}))
+
+    def add_argument(self, *flags: str, **kwargs) -> None:
+        if not self.existing.intersection(flags):
+            self.target.add_argument(*flags, **kwargs)
+
+
 def add_dataset_arguments(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
-    """Add the dataset-job flags to ``parser`` (``iris dataset-score`` or ``iris score``)."""
+    """Add the dataset-job flags to ``parser`` (``iris dataset-score`` or ``iris score``).
+
+    Flags the parser already defines are left as they are; with ``required=False``
+    ``--dataset`` and ``--out`` are optional, for a command that does more than datasets.
+    """
+    refs = _Adder(parser.add_mutually_exclusive_group())
+    parser = _Adder(parser)
     parser.add_argument(
         "--dataset",
         metavar="PATH",
@@ -26,7 +45,6 @@ def add_dataset_arguments(parser: argparse.ArgumentParser, *, required: bool = T
     parser.add_argument(
         "--metrics", metavar="A,B", help="comma-separated metric names (pyiqa), e.g. psnr,ssim"
     )
-    refs = parser.add_mutually_exclusive_group()
     refs.add_argument(
         "--ref-dir", metavar="DIR", help="references under DIR at each image's relative path"
     )
@@ -87,26 +105,34 @@ def _progress(done: int, total: int) -> None:
         print(f"\rscoring {done}/{total} images", end="", file=sys.stderr, flush=True)
 
 
+def metric_names(value: str | list[str] | None) -> list[str]:
+    """``psnr,ssim``, or a list of such strings (``--metrics`` given several times), as names."""
+    parts = [value] if isinstance(value, str) else list(value or [])
+    return [name.strip() for part in parts for name in part.split(",") if name.strip()]
+
+
 def run_dataset(args: argparse.Namespace) -> int:
     """Run the job the flags describe; print its JSON summary; exit 0 even with error rows."""
     from core.dataset.job import DatasetJob, run_job
 
-    metrics = [m.strip() for m in (args.metrics or "").split(",") if m.strip()]
+    metrics = metric_names(args.metrics)
+    if not args.dataset or not args.out:
+        raise IrisError("a dataset job needs --dataset PATH and --out RESULTS.parquet|.csv")
     if not metrics:
         raise IrisError("say which metrics to compute: --metrics psnr,ssim")
     job = DatasetJob(
         dataset=args.dataset,
         metrics=metrics,
         out=args.out,
-        engine=args.engine,
-        ref_dir=args.ref_dir,
-        ref_pattern=args.ref_pattern,
-        batch_size=args.batch_size,
-        device=args.device,
-        address=args.address,
-        gpus_per_worker=args.gpus_per_worker,
-        workers=args.workers,
-        weights_dir=args.weights_dir,
+        engine=getattr(args, "engine", "local"),
+        ref_dir=getattr(args, "ref_dir", None),
+        ref_pattern=getattr(args, "ref_pattern", None),
+        batch_size=getattr(args, "batch_size", None) or 16,
+        device=getattr(args, "device", None) or "auto",
+        address=getattr(args, "address", None),
+        gpus_per_worker=getattr(args, "gpus_per_worker", None) or 0.0,
+        workers=getattr(args, "workers", None),
+        weights_dir=getattr(args, "weights_dir", None),
     )
     summary = run_job(job, progress=_progress)
     if sys.stderr.isatty():

@@ -82,3 +82,19 @@ def test_import_score_results_tool(qtbot, worker, tmp_path):
     assert len(window.project.images()) == 4
     assert "2 scores imported" in window.statusBar().currentMessage()
     window.close()
+
+
+def test_dataset_flags_join_a_parser_that_already_has_some():
+    """``iris score`` will add these flags to its own parser, which defines --metrics and --out."""
+    import argparse
+
+    from app.commands.score_dataset import add_dataset_arguments, metric_names
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("images", nargs="*")
+    parser.add_argument("--metrics", action="append")
+    parser.add_argument("--out")
+    add_dataset_arguments(parser, required=False)
+    args = parser.parse_args(["--metrics", "psnr,ssim", "--metrics", "niqe", "--engine", "ray"])
+    assert args.dataset is None and args.engine == "ray" and args.batch_size == 16
+    assert metric_names(args.metrics) == ["psnr", "ssim", "niqe"]
