@@ -82,6 +82,11 @@ def add_dataset_arguments(parser: argparse.ArgumentParser, *, required: bool = T
         help="TORCH_HOME for Ray workers: metric weights under DIR/hub/pyiqa, on every node",
     )
     parser.add_argument(
+        "--retry-errors",
+        action="store_true",
+        help="compute again the rows of --out that hold an error (a fixed file, a transient failure)",
+    )
+    parser.add_argument(
         "--out",
         metavar="RESULTS",
         required=required,
@@ -133,6 +138,7 @@ def run_dataset(args: argparse.Namespace) -> int:
         gpus_per_worker=getattr(args, "gpus_per_worker", None) or 0.0,
         workers=getattr(args, "workers", None),
         weights_dir=getattr(args, "weights_dir", None),
+        retry_errors=bool(getattr(args, "retry_errors", False)),
     )
     summary = run_job(job, progress=_progress)
     if sys.stderr.isatty():

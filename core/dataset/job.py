@@ -37,6 +37,7 @@ class DatasetJob:
     workers: int | None = None
     weights_dir: str | None = None
     max_pixels: int | None = None
+    retry_errors: bool = False
 
 
 @dataclass
@@ -99,7 +100,7 @@ def run_job(
     store = ResultsStore(job.out)
     if items is None:
         items = discover(job.dataset, ref_dir=job.ref_dir, ref_pattern=job.ref_pattern)
-    done = store.done_keys()
+    done = store.done_keys(retry_errors=job.retry_errors)
     if job.engine == "ray":
         from core.dataset.ray_engine import run_ray
 

@@ -50,6 +50,10 @@ def row_key(row: Row) -> Key:
     return (image, row["metric"], row["metric_version"], row.get("reference_sha256") or "")
 
 
+def _attempt(row: Row) -> tuple[str, str, str]:
+    return (row["path"], row["metric"], row["metric_version"])
+
+
 def results_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
@@ -140,21 +144,25 @@ class ResultsStore:
         """The output's rows plus those of parts a killed job left, without repeats.
 
         A repeat can only come from a kill between writing the merged output and
-        removing the parts it merged; the same row then appears twice.
+        removing the parts it merged; the same row then appears twice. An error
+        row is dropped once a later row for the same path, metric and version
+        succeeded (a retried error, see ``done_keys(retry_errors=True)``).
         """
         rows: list[Row] = []
-        seen: set[tuple[str, Key]] = set()
+        seen: set[tuple[str, Key, bool]] = set()
         sources = ([self.path] if self.path.is_file() else []) + self.part_files()
         for source in sources:
             for row in read_rows(source):
-                identity = (row["path"], row_key(row))
+                identity = (row["path"], row_key(row), bool(row["error"]))
                 if identity not in seen:
                     seen.add(identity)
                     rows.append(row)
-        return rows
+        succeeded = {_attempt(row) for row in rows if not row["error"]}
+        return [row for row in rows if not row["error"] or _attempt(row) not in succeeded]
 
-    def done_keys(self) -> set[Key]:
-        return {row_key(row) for row in self.read()}
+    def done_keys(self, *, retry_errors: bool = False) -> set[Key]:
+        """Keys a job skips; with ``retry_errors`` the rows that failed are computed again."""
+        return {row_key(row) for row in self.read() if not (retry_errors and row["error"])}
 
     def append(self, rows: list[Row]) -> Path | None:
         """Commit ``rows`` as one new part file (atomic: all rows or none)."""

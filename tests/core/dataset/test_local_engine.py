@@ -78,3 +78,49 @@ def test_killed_job_resumes_where_it_stopped(tmp_path):
     keys = Counter((r["relpath"], r["metric"]) for r in rows)
     assert len(rows) == 60 and set(keys.values()) == {1}
     assert not any(r["error"] for r in rows)
+
+
+def test_a_fixed_file_is_rescored_and_retry_errors_reruns_failed_rows(tmp_path):
+    noisy, clean = make_dataset(tmp_path / "d", n=2)
+    target = noisy / "set1/img001.png"
+    good = target.read_bytes()
+    target.write_bytes(b"")  # broken for now
+    job = DatasetJob(str(noisy), ["psnr"], str(tmp_path / "r.csv"), ref_dir=str(clean))
+    assert run_job(job).errors == 1
+    target.write_bytes(good)  # new content, new key: scored, and its old error row goes
+    fixed = run_job(job)
+    assert (fixed.rows_written, fixed.errors, fixed.rows_total) == (1, 0, 2)
+    job.max_pixels = 10  # every image now fails the same way; its content is unchanged
+    job.out = str(tmp_path / "r2.csv")
+    assert run_job(job).errors == 2
+    job.max_pixels = None
+    assert run_job(job).rows_written == 0  # error rows count as done ...
+    job.retry_errors = True
+    retried = run_job(job)  # ... unless asked to retry them
+    assert (retried.rows_written, retried.errors, retried.rows_total) == (2, 0, 2)
+    assert not any(r["error"] for r in read_rows(job.out))
+
+
+def test_cancel_stops_between_batches_and_keeps_committed_rows(tmp_path, dataset):
+    import threading
+
+    import pytest
+
+    from core.errors import Cancelled
+
+    noisy, clean = dataset
+    cancel = threading.Event()
+    calls = []
+
+    def progress(done: int, total: int) -> None:
+        calls.append(done)
+        if done >= 4:
+            cancel.set()
+
+    out = tmp_path / "r.csv"
+    job = DatasetJob(str(noisy), ["psnr"], str(out), ref_dir=str(clean), batch_size=2)
+    with pytest.raises(Cancelled):
+        run_job(job, progress=progress, cancel=cancel)
+    assert calls == [0, 2, 4]
+    assert len(ResultsStore(out).read()) == 4 and not out.exists()
+    assert run_job(job).rows_written == 26

@@ -68,3 +68,14 @@ def test_unreadable_file_rows_are_keyed_by_path():
 def test_unknown_format_is_refused(tmp_path):
     with pytest.raises(IrisError, match=r"\.parquet or \.csv"):
         ResultsStore(tmp_path / "r.json")
+
+
+def test_a_retried_error_row_gives_way_to_its_success(tmp_path):
+    store = ResultsStore(tmp_path / "r.csv")
+    failed = _row(0, error="/d/img0.png: psnr failed (RuntimeError: out of memory)", value=None)
+    store.append([failed, _row(1)])
+    assert row_key(failed) in store.done_keys()
+    assert store.done_keys(retry_errors=True) == {row_key(_row(1))}
+    store.append([_row(0)])
+    assert store.finish() == 2
+    assert [r["error"] for r in read_rows(store.path)] == [None, None]
