@@ -38,7 +38,9 @@ class ResultsImportReport:
         return asdict(self)
 
 
-def _ingest(project, sha: str, path: str, name: str, parent_id: int | None = None):
+def _ingest(
+    project, sha: str, path: str, name: str, parent_id: int | None = None, meta: dict | None = None
+):
     """The project's image with content ``sha``, added from ``path`` if needed; None if gone."""
     found = project.find_images(sha)
     if found:
@@ -50,7 +52,7 @@ def _ingest(project, sha: str, path: str, name: str, parent_id: int | None = Non
         return None, False
     try:
         record = project.add_image_bytes(
-            data, name=name, kind="imported", source_path=path, parent_id=parent_id
+            data, name=name, kind="imported", source_path=path, parent_id=parent_id, meta=meta
         )
     except (ImageLoadError, OSError):  # not an image: the score row (an error) still counts
         return None, False
@@ -101,7 +103,8 @@ def _import_row(project, row: Row, seen: dict[str, bool], report: ResultsImportR
     if ref_sha and seen.get(ref_sha):
         parent_id = project.find_images(ref_sha)[0].id
     if sha not in seen:
-        record, added = _ingest(project, sha, row["path"], _name(row), parent_id)
+        meta = {"dataset_relpath": row.get("relpath") or ""}  # grouping for plots (steps, sets)
+        record, added = _ingest(project, sha, row["path"], _name(row), parent_id, meta)
         seen[sha] = record is not None
         report.images_added += int(added)
         if record is None:

@@ -8,6 +8,7 @@ from core.dataset.discovery import DatasetItem
 from core.dataset.job import DatasetJob, EngineReport
 from core.dataset.results import Key, ResultsStore
 from core.dataset.scoring import BatchScorer, worker_name
+from core.errors import IrisError
 from core.jobs import ProgressFn, check_cancelled, no_progress
 
 
@@ -23,7 +24,10 @@ def run_local(
     """Score ``items`` in batches of ``job.batch_size``, committing each batch as a part file."""
     from core.device import resolve_device
 
-    device = resolve_device(job.device).name
+    try:
+        device = resolve_device(job.device).name
+    except ValueError as exc:
+        raise IrisError(f"--device: {exc}") from None
     scorer = BatchScorer(
         job.metrics,
         device=device,

@@ -39,6 +39,8 @@ def test_dataset_score_errors_are_one_line(tmp_path, capsys):
     assert err.startswith("iris: error: unknown metric nosuch; known: ") and err.count("\n") == 1
     assert main([*base, str(tmp_path / "r.json"), "--metrics", "psnr"]) == 1
     assert ".parquet or .csv" in capsys.readouterr().err
+    assert main([*base, str(tmp_path / "r.csv"), "--metrics", "psnr", "--device", "tpu"]) == 1
+    assert capsys.readouterr().err.startswith("iris: error: --device: unknown device 'tpu'")
 
 
 def test_engine_ray_without_ray_says_how_to_install(tmp_path, capsys, monkeypatch):

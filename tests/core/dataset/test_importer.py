@@ -34,7 +34,7 @@ def test_import_writes_every_row_and_adds_images_still_on_disk(tmp_path):
         assert project.find_images(moved["sha256"]) == []
         kept = next(r for r in rows if r["relpath"] == "set0/img000.png")
         (image,) = project.find_images(kept["sha256"])
-        assert image.name == "set0/img000"
+        assert image.name == "set0/img000" and image.meta == {"dataset_relpath": kept["relpath"]}
         assert project.image(image.parent_id).sha256 == kept["reference_sha256"]
     again = import_results(tmp_path / "p", out)  # idempotent: same keys, no new images
     assert again.images_added == 0
