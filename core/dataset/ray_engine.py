@@ -67,6 +67,11 @@ def _pool_size(ray, job: DatasetJob, n_batches: int) -> int:
         return max(1, job.workers)
     resources = ray.cluster_resources()
     if job.gpus_per_worker > 0:
+        if not resources.get("GPU"):
+            raise IrisError(
+                "--gpus-per-worker asks for GPUs but this Ray cluster has none; "
+                "leave it at 0 for CPU workers"
+            )
         size = int(resources.get("GPU", 0) / job.gpus_per_worker)
     else:
         size = int(resources.get("CPU", 1))
@@ -135,8 +140,6 @@ def run_ray(
         batches = iter(scored.iter_batches(batch_size=None, batch_format="pyarrow"))
         try:
             for table in batches:
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled()
                 rows = table.to_pylist()
                 store.append(rows)
                 report.rows_written += len(rows)
@@ -144,6 +147,8 @@ def run_ray(
                 report.workers.update(row["worker"] for row in rows)
                 seen.update(row["path"] for row in rows)
                 progress(min(len(seen), len(items)), len(items))
+                if cancel is not None and cancel.is_set():  # after committing what arrived
+                    raise Cancelled()
         finally:
             close = getattr(batches, "close", None)
             if close is not None:  # stops Ray Data's streaming executor on cancel or error

@@ -92,9 +92,14 @@ def test_ray_resumes_a_local_job_and_writes_error_rows(ray_cluster, dataset, tmp
     assert "unreadable.png: not-an-image" in error_row["error"]
 
 
-def test_unknown_metric_fails_before_any_work(ray_cluster, dataset, tmp_path):
+def test_unknown_metric_or_missing_gpus_fail_before_any_work(ray_cluster, dataset, tmp_path):
     noisy, _clean = dataset
     from core.errors import IrisError
 
     with pytest.raises(IrisError, match="unknown metric nosuch"):
         run_job(DatasetJob(str(noisy), ["nosuch"], str(tmp_path / "r.csv"), engine="ray"))
+    job = DatasetJob(str(noisy), ["psnr"], str(tmp_path / "r.csv"), engine="ray")
+    job.gpus_per_worker = 0.5
+    with pytest.raises(IrisError, match="has none"):
+        run_job(job)
+    assert ResultsStore(job.out).read() == []
