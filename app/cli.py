@@ -26,6 +26,8 @@ COMMAND_MODULES = [
     "app.commands.degrade",
     "app.commands.depth",
     "app.commands.annotations",
+    "app.commands.score_dataset",
+    "app.commands.results",
 ]
 
 

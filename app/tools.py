@@ -18,3 +18,6 @@ TOOLS.register_lazy(
 TOOLS.register_lazy(
     "degrade", "app.degrade_dialog:open_degrade_dialog", title="&Degrade...", shortcut="Ctrl+D"
 )
+TOOLS.register_lazy(
+    "import-results", "app.import_results:open_import_results", title="Import Score &Results..."
+)

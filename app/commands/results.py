@@ -1,0 +1,30 @@
+"""``iris results import --project DIR RESULTS``: bring dataset scores into a project."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "results",
+        help="import dataset scoring results (parquet/csv) into a project",
+        description="Work with the results files 'iris dataset-score' writes.",
+    )
+    actions = parser.add_subparsers(dest="results_action", metavar="ACTION", required=True)
+    importer = actions.add_parser(
+        "import",
+        help="write every row into the project's scores (images added when still on disk)",
+    )
+    importer.add_argument("--project", metavar="DIR", required=True, help="the project")
+    importer.add_argument("results", metavar="RESULTS", help="a .parquet or .csv results file")
+    importer.set_defaults(run=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from core.dataset.importer import import_results
+
+    report = import_results(args.project, args.results)
+    print(json.dumps(report.as_dict()))
+    return 0

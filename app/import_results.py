@@ -1,0 +1,46 @@
+"""Tools > Import Score Results: bring a dataset scoring results file into the open project.
+
+The rows land in the project's ``scores`` table, which the score table, plots
+and failure heatmaps read; images still on disk are added to the project.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog
+
+from core.dataset.importer import import_results
+
+
+def start_import(window, results: str | Path):
+    """Import ``results`` on the compute worker; returns the JobHandle (None without a project)."""
+    if window.project is None:
+        window.report_error("No project open", "Open a project before importing score results.")
+        return None
+    handle = window.worker.submit(
+        import_results, window.project.path, Path(results), name=f"Import {Path(results).name}"
+    )
+    handle.succeeded.connect(lambda report: _on_done(window, report))
+    return handle
+
+
+def _on_done(window, report) -> None:
+    window.browser.refresh()
+    text = (
+        f"{report.scores_written} scores imported ({report.errors} errors); "
+        f"{report.images_added} images added"
+    )
+    if report.images_missing:
+        text += f", {report.images_missing} images not on disk (scores kept by content hash)"
+    window.show_status(text)
+
+
+def open_import_results(window):
+    """Ask for a results file (.parquet or .csv), then import it."""
+    path, _filter = QFileDialog.getOpenFileName(
+        window, "Score results to import", "", "Score results (*.parquet *.csv)"
+    )
+    if not path:
+        return None
+    return start_import(window, path)

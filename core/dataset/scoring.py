@@ -1,0 +1,139 @@
+"""The batch scoring function both engines run: items in, one row per image and metric out.
+
+It reads each image once (and its reference), hashes it, skips the metrics
+already done for that content, and turns every failure (unreadable file, too
+large, wrong size, a metric that raises) into a row carrying the error, so a
+bad image never fails a job. Metrics are loaded once per scorer, on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Callable, Iterable
+
+from core.dataset.hashing import sha256_bytes
+from core.dataset.metric_adapter import MetricFn, load_metric, metric_version
+from core.dataset.results import Key, Row, row_key
+from core.errors import ImageLoadError
+
+MetricLoader = Callable[[str, str], MetricFn]
+
+
+def worker_name(engine: str) -> str:
+    """Who computed a row: engine, host and process id."""
+    return f"{engine}:{socket.gethostname()}:{os.getpid()}"
+
+
+class BatchScorer:
+    """Scores batches of dataset items with a fixed list of metrics on one device."""
+
+    def __init__(
+        self,
+        metrics: list[str],
+        *,
+        device: str = "cpu",
+        done: set[Key] | frozenset[Key] = frozenset(),
+        worker: str | None = None,
+        max_pixels: int | None = None,
+        loader: MetricLoader = load_metric,
+    ) -> None:
+        self.metrics = list(metrics)
+        self.versions = {name: metric_version(name) for name in self.metrics}
+        self.device = device
+        self.done = done
+        self.worker = worker or worker_name("local")
+        self.max_pixels = max_pixels
+        self._loader = loader
+        self._loaded: dict[str, MetricFn] = {}
+
+    def metric(self, name: str) -> MetricFn:
+        """Metric ``name``, created on the first call and kept for the scorer's life."""
+        if name not in self._loaded:
+            self._loaded[name] = self._loader(name, self.device)
+        return self._loaded[name]
+
+    def _read(self, path: str):
+        """(sha256, bytes, error) of a file; an unreadable file gives its error instead."""
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            reason = "missing" if isinstance(exc, FileNotFoundError) else "unreadable"
+            return "", b"", f"{path}: {reason} ({exc.strerror or exc})"
+        return sha256_bytes(data), data, None
+
+    def _decode(self, data: bytes, label: str):
+        from core.imageio import load_image
+
+        return load_image(data, max_pixels=self.max_pixels, name=label).pixels
+
+    def score_items(self, items: Iterable[dict]) -> list[Row]:
+        """Rows for every (item, metric) not yet done; failures become error rows."""
+        rows: list[Row] = []
+        for item in items:
+            rows.extend(self._score_one(item))
+        return rows
+
+    def _score_one(self, item: dict) -> list[Row]:
+        path = str(item["path"])
+        ref_path = str(item.get("reference_path") or "")
+        sha, data, read_error = self._read(path)
+        ref_sha, ref_data, ref_error = self._read(ref_path) if ref_path else ("", b"", None)
+        base = {
+            "path": path,
+            "relpath": item.get("relpath", ""),
+            "sha256": sha,
+            "reference_path": ref_path,
+            "reference_sha256": ref_sha,
+            "worker": self.worker,
+        }
+        todo = []
+        for name in self.metrics:
+            row = {**base, "metric": name, "metric_version": self.versions[name]}
+            if row_key(row) not in self.done:
+                todo.append(row)
+        if not todo:
+            return []
+        pixels, ref_pixels, error = None, None, read_error
+        start = time.perf_counter()
+        if error is None:
+            try:
+                pixels = self._decode(data, path)
+            except ImageLoadError as exc:
+                error = str(exc)
+        decode_s = time.perf_counter() - start
+        rows = []
+        for row in todo:
+            start = time.perf_counter()
+            value, row_error = None, error
+            if row_error is None:
+                try:
+                    metric = self.metric(row["metric"])
+                    if metric.needs_reference and ref_pixels is None:
+                        ref_pixels, row_error = self._reference(ref_path, ref_data, ref_error)
+                    if row_error is None:
+                        reference = ref_pixels if metric.needs_reference else None
+                        value = metric(pixels, reference)
+                except Exception as exc:  # a metric failing on one image is that row's error
+                    row_error = f"{path}: {row['metric']} failed ({type(exc).__name__}: {exc})"
+            rows.append(
+                {
+                    **row,
+                    "value": value,
+                    "error": row_error,
+                    "seconds": time.perf_counter() - start + decode_s / len(todo),
+                }
+            )
+        return rows
+
+    def _reference(self, ref_path: str, ref_data: bytes, ref_error: str | None):
+        if not ref_path:
+            return None, "no reference image found for this image (see --ref-dir, --ref-pattern)"
+        if ref_error is not None:
+            return None, f"reference {ref_error}"
+        try:
+            return self._decode(ref_data, ref_path), None
+        except ImageLoadError as exc:
+            return None, f"reference {exc}"
