@@ -36,10 +36,10 @@ def jpeg_bytes(pixels: np.ndarray, quality: int) -> bytes:
     return buffer.getvalue()
 
 
-def thought(step: int, noisy_from: int) -> str:
+def thought(step: int, noisy_from: int, seed: int = 0) -> str:
     if step >= noisy_from:
-        return f"Step {step}: the source looks noisy and shows blocky JPEG artifacts; I keep it."
-    return f"Step {step}: reproducing the image exactly, keeping colours and layout."
+        return f"Step {step} ({seed}): the source looks noisy and shows blocky JPEG artifacts."
+    return f"Step {step} ({seed}): reproducing the image exactly, keeping colours and layout."
 
 
 def add_iterative_run(
@@ -81,7 +81,7 @@ def add_iterative_run(
             input_image_id=previous,
             output_image_id=record.id,
             meta={
-                "thoughts": thought(step, noisy_from + seed),
+                "thoughts": thought(step, noisy_from + seed, seed),
                 "seed": seed * 1000 + step,
                 "width": record.width,
                 "height": record.height,
