@@ -49,7 +49,6 @@ class MetricGaps:
     def as_dict(self, steps: Sequence[int] = GAP_STEPS) -> dict:
         out: dict = {f"delta{s}": self.mean_delta(s) for s in steps}
         out["fails"] = self.fails
-        out["chains"] = len(self.chains)
         return out
 
 

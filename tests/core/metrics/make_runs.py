@@ -68,7 +68,7 @@ def add_iterative_run(
     pixels = project.load_pixels(input_id).pixels
     previous = input_id
     for step in range(1, steps + 1):
-        noisy = np.clip(pixels + rng.normal(0, 0.01, pixels.shape), 0, 1)
+        noisy = np.clip(pixels + rng.normal(0, 0.03, pixels.shape), 0, 1)
         data = jpeg_bytes(noisy, quality)
         record = project.add_image_bytes(
             data, name=f"{name}-step{step:03d}.jpg", kind="step", run_id=run.id,
