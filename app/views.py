@@ -15,6 +15,7 @@ from core.registry import Registry
 VIEWS: Registry = Registry("view")
 VIEWS.register_lazy("images", "app.image_view:ImageView", title="Images", order=0)
 VIEWS.register_lazy("compare", "app.compare_view:CompareView", title="Compare", order=10)
+VIEWS.register_lazy("plots", "app.plots_view:PlotsView", title="Metrics", order=25)
 VIEWS.register_lazy("depth", "app.depth_view:DepthView", title="Depth and 3D", order=30)
 VIEWS.register_lazy("annotate", "app.annotate_view:AnnotateView", title="Annotate", order=40)
 

@@ -95,7 +95,7 @@ def add_iterative_run(
 def build_iterative_project(
     path, *, runs: int = 3, steps: int = 20, size: int = 128, images: int = 1
 ) -> Project:
-    """A project with ``images`` inputs and ``runs`` JPEG chains of each in one run group."""
+    """A project with ``images`` inputs and ``runs`` JPEG chains of each, one run group per input."""
     project = Project.create(path, name="metrics")
     for i in range(images):
         source = project.add_image_array(
@@ -109,5 +109,6 @@ def build_iterative_project(
                 steps=steps,
                 seed=r,
                 quality=40 + 5 * r,
+                group="jpeg-replicate" if images == 1 else f"jpeg-input{i}",
             )
     return project
