@@ -68,11 +68,7 @@ class Heatmap(QWidget):
         )
 
     def export(self, path: str) -> str:
-        from pyqtgraph import exporters
+        """Write the plot as PNG or SVG (by the file's extension)."""
+        from widgets.plot_export import export_view
 
-        item = self.plot.plotItem
-        if path.lower().endswith(".svg"):
-            exporters.SVGExporter(item).export(path)
-        else:
-            exporters.ImageExporter(item).export(path)
-        return path
+        return export_view(self.plot, path, "IRIS failure heatmap")

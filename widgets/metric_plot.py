@@ -129,13 +129,6 @@ class MetricPlot(QWidget):
 
     def export(self, path: str) -> str:
         """Write the plot as PNG or SVG (by the file's extension)."""
-        from pyqtgraph import exporters
+        from widgets.plot_export import export_view
 
-        item = self.plot.plotItem
-        if path.lower().endswith(".svg"):
-            exporters.SVGExporter(item).export(path)
-        else:
-            exporter = exporters.ImageExporter(item)
-            exporter.parameters()["width"] = max(800, self.width())
-            exporter.export(path)
-        return path
+        return export_view(self.plot, path, "IRIS metric plot")
