@@ -216,10 +216,8 @@ class PlotsView(QWidget):
         step = None if choice == "largest" else int(choice)
         rows, columns, values = failure_matrix(gaps, step)
         names = [f"{m} ({gaps[m].fails}/{len(gaps[m].chains)} fail)" for m in rows]
-        title = "largest gap vs step 1" if step is None else f"Delta{step} vs step 1"
-        self.heatmap.set_matrix(
-            names, columns, values, f"{title} (red: metric prefers the worse image)"
-        )
+        title = "Largest gap vs step 1" if step is None else f"Delta{step} vs step 1"
+        self.heatmap.set_matrix(names, columns, values, f"{title} (red = fails)")
         table = []
         for s in self.series:
             for metric in self.metrics:

@@ -97,7 +97,8 @@ def _run(folder: Path) -> list[dict]:
             "aim": "ratio < 1.10 against pyiqa called directly on the same tensors",
         }
     ]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    threads = str(torch.get_num_threads())
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "OMP_NUM_THREADS": threads}
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "app", "score", *map(str, targets), "--ref", str(ref),
