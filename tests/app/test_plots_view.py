@@ -50,3 +50,13 @@ def test_missing_weights_reach_the_status_line(qtbot, window):
     view.score()
     qtbot.waitUntil(lambda: view.job.is_finished, timeout=30_000)
     assert view.job.state == "failed" and "musiq_koniq_ckpt-e95806b9.pth" in view.status.text()
+
+
+def test_download_setting_reaches_the_weights_config(tmp_path):
+    settings = Settings()
+    assert settings.allow_downloads is False
+    settings.weights_dir = str(tmp_path / "w")
+    settings.allow_downloads = True
+    settings.sync()
+    config = Settings().weights_config()
+    assert config.allow_downloads and config.pyiqa_dir == tmp_path / "w" / "pyiqa"

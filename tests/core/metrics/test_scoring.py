@@ -9,6 +9,7 @@ from PIL import Image
 from core.metrics import scoring
 from core.metrics.engine import load_metric, metric_version, score_pixels
 from core.metrics.scoring import score_files, score_project
+from core.project import Project
 from tests.core.metrics.make_runs import build_iterative_project, texture
 
 
@@ -87,3 +88,23 @@ def test_references_input_step1_and_missing(tmp_path):
             model, [p.load_pixels(steps[3]).pixels], [p.load_pixels(steps[1]).pixels]
         )[0]
     assert step3.value == pytest.approx(expected)
+
+
+def test_batched_scoring_equals_one_at_a_time_and_isolates_failures(tmp_path):
+    for folder in ("one", "batched"):
+        build_iterative_project(tmp_path / folder, runs=1, steps=6, size=128).close()
+    with Project.open(tmp_path / "batched") as project:
+        odd = project.add_image_array(texture(100, seed=5), name="odd.png", kind="imported")
+        ids = [i.id for i in project.images(kind="step")] + [odd.id]
+    single = score_project(tmp_path / "one", ["niqe", "psnr"], run="replicate-0-1",
+                           reference="step0", device="cpu", batch=1)  # fmt: skip
+    batched = score_project(tmp_path / "batched", ["niqe", "psnr"], image_ids=ids,
+                            reference=str(ids[0]), device="cpu", batch=4)  # fmt: skip
+    by_key = {(r.sha256, r.metric): r.value for r in single.rows}
+    step_rows = [r for r in batched.rows if r.image_id != odd.id and r.metric == "niqe"]
+    assert len(step_rows) == 6
+    for row in step_rows:
+        assert row.value == pytest.approx(by_key[(row.sha256, "niqe")], rel=1e-5)
+    odd_psnr = next(r for r in batched.rows if r.image_id == odd.id and r.metric == "psnr")
+    assert odd_psnr.value is None and odd_psnr.error  # 100 px vs a 128 px reference: its own error
+    assert all(r.value is not None for r in batched.rows if r.image_id != odd.id)
