@@ -182,8 +182,10 @@ def weights_environment(metric: str, config: WeightsConfig) -> Iterator[None]:
         "urlopen": urllib.request.urlopen,
     }
     hf_offline = None
-    hf_home = str(config.folder / "huggingface")
-    os.environ.setdefault("HF_HOME", hf_home)
+    offline_env = {
+        name: os.environ.get(name) for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    }
+    os.environ.setdefault("HF_HOME", str(config.folder / "huggingface"))
     constants = sys.modules.get("huggingface_hub.constants")
     download_util.DEFAULT_CACHE_DIR = str(config.pyiqa_dir)
     torch.hub.set_dir(str(config.folder))
@@ -204,5 +206,14 @@ def weights_environment(metric: str, config: WeightsConfig) -> Iterator[None]:
         torch.hub.download_url_to_file = saved["hub_dl"]
         torch.hub.set_dir(saved["hub_dir"])
         urllib.request.urlopen = saved["urlopen"]
-        if hf_offline is not None:
-            sys.modules["huggingface_hub.constants"].HF_HUB_OFFLINE = hf_offline
+        for name, value in offline_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        loaded = sys.modules.get("huggingface_hub.constants")
+        if loaded is not None and not config.allow_downloads:
+            # imported while offline was forced (timm, transformers): undo that too
+            if hf_offline is None:
+                hf_offline = (offline_env["HF_HUB_OFFLINE"] or "").lower() in ("1", "true", "yes")
+            loaded.HF_HUB_OFFLINE = hf_offline
