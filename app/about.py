@@ -34,6 +34,10 @@ by IRIS's own script and are CC0.</p>
 under the <b>PolyForm Noncommercial License 1.0.0</b> (with NTU S-Lab terms), and the
 metric weights it downloads are <b>CC BY-NC-SA 4.0</b>: using IRIS's metrics is limited to
 non-commercial purposes unless you obtain other terms from their authors.</p>
+<p>Shipped metric parameters: the <b>BRISQUE</b> model is LIVE's (Copyright (c) 2011 The
+University of Texas at Austin; cite Mittal, Moorthy and Bovik, "BRISQUE Software Release",
+2011, and IEEE TIP 2012), the <b>NIQE</b> parameters BasicSR's (Apache-2.0); see
+resources/metrics/NOTICE.md.</p>
 <p>Other components keep their own licences: Qt for Python (LGPLv3), PyTorch (BSD),
 Open3D (MIT), spandrel (MIT), google-genai (Apache-2.0), sqlite-utils (Apache-2.0),
 pyqtgraph (MIT), NumPy and SciPy (BSD), Pillow (MIT-CMU).</p>

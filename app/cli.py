@@ -26,7 +26,10 @@ COMMAND_MODULES = [
     "app.commands.degrade",
     "app.commands.depth",
     "app.commands.annotations",
-    "app.commands.score_dataset",
+    "app.commands.score",
+    "app.commands.gaps",
+    "app.commands.stats",
+    "app.commands.judge",
     "app.commands.results",
 ]
 

@@ -81,6 +81,22 @@ class Settings:
         self._q.setValue("compute/weights_dir", value)
 
     @property
+    def allow_downloads(self) -> bool:
+        """Whether metrics may download missing weights (off: fail at once, naming the file)."""
+        value = self._q.value("compute/allow_downloads", False)
+        return str(value).lower() in ("true", "1", "yes")
+
+    @allow_downloads.setter
+    def allow_downloads(self, value: bool) -> None:
+        self._q.setValue("compute/allow_downloads", bool(value))
+
+    def weights_config(self):
+        """The weights folder and download permission, as core's metric engine takes them."""
+        from core.metrics.weights import WeightsConfig
+
+        return WeightsConfig(Path(self.weights_dir), self.allow_downloads)
+
+    @property
     def max_pixels(self) -> int:
         try:
             return int(self._q.value("images/max_pixels", DEFAULT_MAX_PIXELS))

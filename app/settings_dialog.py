@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -42,6 +43,12 @@ class SettingsDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("Compute device", self.device)
         form.addRow("Model weights folder", weights_row)
+        self.allow_downloads = QCheckBox("Metrics may download missing weights")
+        self.allow_downloads.setToolTip(
+            "Off: a metric whose weights are not in the folder fails at once, naming the file"
+        )
+        self.allow_downloads.setChecked(settings.allow_downloads)
+        form.addRow("Downloads", self.allow_downloads)
         form.addRow("Largest image", self.max_megapixels)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -58,6 +65,7 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         self.settings.device = self.device.currentText()
         self.settings.weights_dir = self.weights.text()
+        self.settings.allow_downloads = self.allow_downloads.isChecked()
         self.settings.max_pixels = self.max_megapixels.value() * 1_000_000
         self.settings.sync()
         super().accept()

@@ -16,6 +16,7 @@ VIEWS: Registry = Registry("view")
 VIEWS.register_lazy("images", "app.image_view:ImageView", title="Images", order=0)
 VIEWS.register_lazy("compare", "app.compare_view:CompareView", title="Compare", order=10)
 VIEWS.register_lazy("runs", "app.runs_view:RunsView", title="Runs", order=20)
+VIEWS.register_lazy("plots", "app.plots_view:PlotsView", title="Metrics", order=25)
 VIEWS.register_lazy("depth", "app.depth_view:DepthView", title="Depth and 3D", order=30)
 VIEWS.register_lazy("annotate", "app.annotate_view:AnnotateView", title="Annotate", order=40)
 

@@ -10,7 +10,7 @@ def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "results",
         help="import dataset scoring results (parquet/csv) into a project",
-        description="Work with the results files 'iris dataset-score' writes.",
+        description="Work with the results files 'iris score --dataset' writes.",
     )
     actions = parser.add_subparsers(dest="results_action", metavar="ACTION", required=True)
     importer = actions.add_parser(

@@ -1,9 +1,10 @@
-"""``iris dataset-score``: score a folder tree or a project with many metrics, locally or on Ray.
+"""``iris score --dataset``: score a folder tree or a project with many metrics, locally or on Ray.
 
-iris dataset-score --dataset PATH --metrics psnr,ssim --ref-dir CLEAN --out results.parquet
-iris dataset-score --dataset PATH --metrics niqe --engine ray --address auto --out r.csv
+iris score --dataset PATH --metrics psnr,ssim --ref-dir CLEAN --out results.parquet
+iris score --dataset PATH --metrics niqe --engine ray --address auto --out r.csv
 
-``add_dataset_arguments`` and ``run_dataset`` are shared with ``iris score --dataset``.
+``iris score`` adds these flags with ``add_dataset_arguments`` and hands a job
+with ``--dataset`` to ``run_dataset``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class _Adder:
 
 
 def add_dataset_arguments(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
-    """Add the dataset-job flags to ``parser`` (``iris dataset-score`` or ``iris score``).
+    """Add the dataset-job flags to ``parser`` (``iris score``).
 
     Flags the parser already defines are left as they are; with ``required=False``
     ``--dataset`` and ``--out`` are optional, for a command that does more than datasets.
@@ -77,9 +78,9 @@ def add_dataset_arguments(parser: argparse.ArgumentParser, *, required: bool = T
         "--device", default="auto", help="local engine: auto, cpu or cuda[:N] (default auto)"
     )
     parser.add_argument(
-        "--weights-dir",
+        "--weights",
         metavar="DIR",
-        help="TORCH_HOME for Ray workers: metric weights under DIR/hub/pyiqa, on every node",
+        help="metric weights folder (IRIS_WEIGHTS_DIR), the same path on every Ray node",
     )
     parser.add_argument(
         "--retry-errors",
@@ -92,17 +93,6 @@ def add_dataset_arguments(parser: argparse.ArgumentParser, *, required: bool = T
         required=required,
         help=".parquet or .csv; rows already there are skipped (resume)",
     )
-
-
-def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "dataset-score",
-        help="score a folder tree or project with many metrics, locally or on a Ray cluster",
-        description="Score every image of a dataset with each metric, one row per image and "
-        "metric. Resumable: rows already in --out are skipped. Failed images become error rows.",
-    )
-    add_dataset_arguments(parser)
-    parser.set_defaults(run=run_dataset)
 
 
 def _progress(done: int, total: int) -> None:
@@ -137,7 +127,7 @@ def run_dataset(args: argparse.Namespace) -> int:
         address=getattr(args, "address", None),
         gpus_per_worker=getattr(args, "gpus_per_worker", None) or 0.0,
         workers=getattr(args, "workers", None),
-        weights_dir=getattr(args, "weights_dir", None),
+        weights_dir=getattr(args, "weights", None),
         retry_errors=bool(getattr(args, "retry_errors", False)),
     )
     summary = run_job(job, progress=_progress)

@@ -119,8 +119,10 @@ def run_ray(
         )
         runtime_env = None
         if job.weights_dir:
-            # pyiqa keeps weights in torch hub's folder: $TORCH_HOME/hub/pyiqa on every node.
-            runtime_env = {"env_vars": {"TORCH_HOME": job.weights_dir}}
+            # Every worker reads its weights folder the way core.metrics does on this machine.
+            from core.metrics.weights import WEIGHTS_DIR_ENV
+
+            runtime_env = {"env_vars": {WEIGHTS_DIR_ENV: job.weights_dir}}
         scored = dataset.map_batches(
             actor_class,
             batch_size=job.batch_size,

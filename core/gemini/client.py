@@ -50,6 +50,7 @@ class EditRequest:
     include_thoughts: bool = True
     timeout_s: float = 180.0
     max_retries: int = 4
+    modalities: tuple[str, ...] = ("TEXT", "IMAGE")  # ("TEXT",) for judges
 
 
 @dataclass
@@ -139,12 +140,12 @@ def _config(request: EditRequest):
     from google.genai import types
 
     image_config = {}
-    if request.image_size:
+    if request.image_size and "IMAGE" in request.modalities:
         image_config["image_size"] = request.image_size
-    if request.aspect_ratio:
+    if request.aspect_ratio and "IMAGE" in request.modalities:
         image_config["aspect_ratio"] = request.aspect_ratio
     return types.GenerateContentConfig(
-        response_modalities=["TEXT", "IMAGE"],
+        response_modalities=list(request.modalities),
         image_config=types.ImageConfig(**image_config) if image_config else None,
         thinking_config=types.ThinkingConfig(include_thoughts=request.include_thoughts),
         seed=request.seed,
@@ -203,7 +204,48 @@ def parse_response(response, latency_s: float, attempts: int) -> EditResponse:
     )
 
 
-async def _edit(request: EditRequest, key: str, cancel: threading.Event | None) -> EditResponse:
+@dataclass
+class TextResponse:
+    """A text answer (a judge's rating or yes/no) and what the API said about it."""
+
+    text: str
+    thoughts: str = ""
+    finish_reason: str = ""
+    model_version: str = ""
+    latency_s: float = 0.0
+    attempts: int = 1
+    retried: list[str] = field(default_factory=list)
+
+
+def parse_text_response(response, latency_s: float, attempts: int) -> TextResponse:
+    """The non-thought text of the first candidate, or MethodFailed saying why there is none."""
+    meta = {"model_version": response.model_version or "", "attempts": attempts}
+    if not response.candidates:
+        feedback = response.prompt_feedback
+        if feedback is not None and feedback.block_reason is not None:
+            reason = getattr(feedback.block_reason, "value", str(feedback.block_reason))
+            raise MethodFailed("blocked-prompt", reason, meta)
+        raise MethodFailed("no-candidates", "the response had no candidates", meta)
+    candidate = response.candidates[0]
+    finish = candidate.finish_reason
+    finish = getattr(finish, "value", str(finish)) if finish is not None else ""
+    parts = (candidate.content.parts if candidate.content else None) or []
+    text = "\n\n".join(p.text for p in parts if not p.thought and p.text)
+    if not text.strip():
+        raise MethodFailed("no-text", finish or "the response carried no text", meta)
+    return TextResponse(
+        text=text,
+        thoughts="\n\n".join(p.text for p in parts if p.thought and p.text),
+        finish_reason=finish,
+        model_version=response.model_version or "",
+        latency_s=latency_s,
+        attempts=attempts,
+    )
+
+
+async def _edit(
+    request: EditRequest, key: str, cancel: threading.Event | None, parse=parse_response
+):
     from google import genai
     from google.genai import types
 
@@ -245,7 +287,7 @@ async def _edit(request: EditRequest, key: str, cancel: threading.Event | None) 
                 factor = min(2 ** (attempt - 1), MAX_BACKOFF_FACTOR)
                 await _sleep(retry_base_seconds() * factor, cancel)
                 continue
-            answer = parse_response(response, time.perf_counter() - start, attempt)
+            answer = parse(response, time.perf_counter() - start, attempt)
             answer.retried = failures
             return answer
     finally:
@@ -261,3 +303,13 @@ def edit_image(
 ) -> EditResponse:
     """Send ``request`` and wait for the image; raises MethodFailed, Cancelled."""
     return asyncio.run(_edit(request, key, cancel))
+
+
+def generate_text(
+    request: EditRequest, key: str, *, cancel: threading.Event | None = None
+) -> TextResponse:
+    """Send ``request`` (an optional image and a prompt) and wait for a text answer.
+
+    The same cancellable, retrying request as :func:`edit_image`; judges use it.
+    """
+    return asyncio.run(_edit(request, key, cancel, parse_text_response))

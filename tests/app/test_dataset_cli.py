@@ -1,9 +1,11 @@
-"""``iris dataset-score`` and ``iris results import``, and the Import Score Results tool."""
+"""``iris score --dataset`` and ``iris results import``, and the Import Score Results tool."""
 
 from __future__ import annotations
 
 import json
 import sys
+
+import pytest
 
 from app.cli import main
 from app.import_results import start_import
@@ -19,7 +21,7 @@ def test_dataset_score_prints_a_summary_and_resumes(tmp_path, capsys):
     noisy, clean = make_dataset(tmp_path / "d", n=4)
     (noisy / "broken.png").write_bytes(b"nope")
     out = tmp_path / "r.csv"
-    args = ["dataset-score", "--dataset", str(noisy), "--ref-dir", str(clean)]
+    args = ["score", "--dataset", str(noisy), "--ref-dir", str(clean)]
     args += ["--metrics", "psnr,ssim", "--batch-size", "2", "--device", "cpu", "--out", str(out)]
     assert main(args) == 0
     summary = json.loads(capsys.readouterr().out)
@@ -33,20 +35,23 @@ def test_dataset_score_prints_a_summary_and_resumes(tmp_path, capsys):
 
 def test_dataset_score_errors_are_one_line(tmp_path, capsys):
     make_dataset(tmp_path / "d", n=1)
-    base = ["dataset-score", "--dataset", str(tmp_path / "d" / "noisy"), "--out"]
+    base = ["score", "--dataset", str(tmp_path / "d" / "noisy"), "--out"]
     assert main([*base, str(tmp_path / "r.csv"), "--metrics", "nosuch"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("iris: error: unknown metric nosuch; known: ") and err.count("\n") == 1
+    assert err.startswith("iris: error: unknown metric 'nosuch'; known: ") and err.count("\n") == 1
     assert main([*base, str(tmp_path / "r.json"), "--metrics", "psnr"]) == 1
     assert ".parquet or .csv" in capsys.readouterr().err
-    assert main([*base, str(tmp_path / "r.csv"), "--metrics", "psnr", "--device", "tpu"]) == 1
-    assert capsys.readouterr().err.startswith("iris: error: --device: unknown device 'tpu'")
+    with pytest.raises(SystemExit) as exit_info:
+        main([*base, str(tmp_path / "r.csv"), "--metrics", "psnr", "--device", "tpu"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and err.count("\n") == 1
+    assert err.startswith("iris: error: argument --device: unknown device 'tpu'")
 
 
 def test_engine_ray_without_ray_says_how_to_install(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)
     make_dataset(tmp_path / "d", n=1)
-    args = ["dataset-score", "--dataset", str(tmp_path / "d"), "--metrics", "psnr"]
+    args = ["score", "--dataset", str(tmp_path / "d"), "--metrics", "psnr"]
     assert main([*args, "--engine", "ray", "--out", str(tmp_path / "r.csv")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "pip install 'iris-studio[cluster]'" in err
@@ -55,7 +60,7 @@ def test_engine_ray_without_ray_says_how_to_install(tmp_path, capsys, monkeypatc
 def test_results_import_into_a_project(tmp_path, capsys):
     noisy, clean = make_dataset(tmp_path / "d", n=3)
     out = tmp_path / "r.parquet"
-    args = ["dataset-score", "--dataset", str(noisy), "--ref-dir", str(clean)]
+    args = ["score", "--dataset", str(noisy), "--ref-dir", str(clean)]
     assert main([*args, "--metrics", "psnr", "--device", "cpu", "--out", str(out)]) == 0
     capsys.readouterr()
     assert main(["new", str(tmp_path / "p")]) == 0
@@ -71,7 +76,7 @@ def test_import_score_results_tool(qtbot, worker, tmp_path):
     assert TOOLS.meta("import-results")["title"] == "Import Score &Results..."
     noisy, clean = make_dataset(tmp_path / "d", n=2)
     out = tmp_path / "r.csv"
-    args = ["dataset-score", "--dataset", str(noisy), "--ref-dir", str(clean)]
+    args = ["score", "--dataset", str(noisy), "--ref-dir", str(clean)]
     assert main([*args, "--metrics", "psnr", "--device", "cpu", "--out", str(out)]) == 0
     window = MainWindow(Settings(), worker)
     qtbot.addWidget(window)

@@ -90,6 +90,17 @@ def image_response(
     }
 
 
+def text_response(text: str, *, thoughts: list[str] | None = None) -> dict:
+    """A successful text-only answer (what a judge gets back)."""
+    parts: list[dict] = [{"text": t, "thought": True} for t in thoughts or []]
+    parts.append({"text": text})
+    return {
+        "candidates": [{"content": {"role": "model", "parts": parts}, "finishReason": "STOP"}],
+        "usageMetadata": {"promptTokenCount": 50, "totalTokenCount": 52},
+        "modelVersion": "fake-judge-001",
+    }
+
+
 def blocked_prompt_response(reason: str = "SAFETY") -> dict:
     """The prompt itself was blocked: no candidates, a ``promptFeedback.blockReason``."""
     return {

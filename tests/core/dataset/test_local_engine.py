@@ -55,7 +55,7 @@ def test_killed_job_resumes_where_it_stopped(tmp_path):
     noisy, clean = make_dataset(tmp_path / "d", n=30, size=160)
     out = tmp_path / "r.parquet"
     command = [
-        sys.executable, "-m", "app", "dataset-score", "--dataset", str(noisy),
+        sys.executable, "-m", "app", "score", "--dataset", str(noisy),
         "--ref-dir", str(clean), "--metrics", ",".join(METRICS), "--batch-size", "1",
         "--device", "cpu", "--out", str(out),
     ]  # fmt: skip

@@ -96,7 +96,7 @@ def test_unknown_metric_or_missing_gpus_fail_before_any_work(ray_cluster, datase
     noisy, _clean = dataset
     from core.errors import IrisError
 
-    with pytest.raises(IrisError, match="unknown metric nosuch"):
+    with pytest.raises(IrisError, match="unknown metric 'nosuch'"):
         run_job(DatasetJob(str(noisy), ["nosuch"], str(tmp_path / "r.csv"), engine="ray"))
     job = DatasetJob(str(noisy), ["psnr"], str(tmp_path / "r.csv"), engine="ray")
     job.gpus_per_worker = 0.5
