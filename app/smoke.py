@@ -65,7 +65,8 @@ class SmokeTest:
         from app.worker import ComputeWorker
 
         worker = ComputeWorker()
-        window = MainWindow(Settings(), worker)
+        settings = Settings()
+        window = MainWindow(settings, worker)
         try:
             window.show()
             app.processEvents()
@@ -76,6 +77,7 @@ class SmokeTest:
                 "sample-project", window.open_sample_project(), error=window.last_error
             ):
                 return 1
+            worker.set_device(settings.device)  # runs first: jobs run in order
             handle = worker.submit(smoke_job, str(window.project.path), name="Smoke test")
             loop = QEventLoop()
             handle.finished.connect(loop.quit)
@@ -89,6 +91,7 @@ class SmokeTest:
                 "restore-and-score",
                 ok,
                 state=handle.state,
+                device=worker.device_name,
                 method=SMOKE_METHOD,
                 scores=result.get("scores"),
                 error=handle.error,
