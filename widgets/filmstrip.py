@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWi
 
 from widgets.background import BackgroundLoader
 from widgets.qimage import rgb_to_qimage
+from widgets.thumbnail_grid import faithful_icon
 
 if TYPE_CHECKING:
     import numpy as np
@@ -25,11 +26,7 @@ STEP_ROLE = Qt.ItemDataRole.UserRole
 
 
 def _true_colour_icon(pixels: np.ndarray) -> QIcon:
-    """An icon drawn unchanged when selected (Qt would tint it with the highlight colour)."""
-    pixmap = QPixmap.fromImage(rgb_to_qimage(pixels))
-    icon = QIcon(pixmap)
-    icon.addPixmap(pixmap, QIcon.Mode.Selected)
-    return icon
+    return faithful_icon(QPixmap.fromImage(rgb_to_qimage(pixels)))
 
 
 class Filmstrip(QListWidget):

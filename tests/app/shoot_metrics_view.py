@@ -1,17 +1,15 @@
 """Makes resources/screenshots/metrics-view.png: the Metrics view on an iterative run group.
 
 Run: ``QT_QPA_PLATFORM=offscreen python -m tests.app.shoot_metrics_view [OUT.png]``
-(with throwaway ``IRIS_DATA_DIR`` / ``IRIS_CONFIG_DIR``). It builds a project
-with one input and three 20-step JPEG re-encoding runs in one run group (the
-shape issue 5's iterative runs have), scores them on the compute worker, and
-grabs the main window showing the group's normalized curves, the failure
-heatmap and the score table.
+(with throwaway ``IRIS_DATA_DIR`` / ``IRIS_CONFIG_DIR``). It opens the sample
+project, scores its run group (three 20-step generation-loss runs) on the
+compute worker, and grabs the main window showing the group's normalized
+curves with their spread band, the failure heatmap and the score table.
 """
 
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,10 +27,9 @@ def main(out: Path = OUT) -> None:
     from app.main_window import MainWindow
     from app.settings import Settings
     from app.worker import ComputeWorker
-    from tests.core.metrics.make_runs import build_iterative_project
+    from core.sample_project import ensure_sample_project
 
-    folder = Path(tempfile.mkdtemp()) / "jpeg-chains"
-    build_iterative_project(folder, runs=3, steps=20, size=256, images=2).close()
+    folder = ensure_sample_project()
     worker = ComputeWorker()
     window = MainWindow(Settings(), worker)
     window.resize(1500, 900)
