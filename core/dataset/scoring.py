@@ -17,6 +17,7 @@ from core.dataset.hashing import sha256_bytes
 from core.dataset.metric_adapter import MetricFn, load_metric, metric_version
 from core.dataset.results import Key, Row, row_key
 from core.errors import ImageLoadError
+from core.metrics.catalogue import metric_info
 
 MetricLoader = Callable[[str, str], MetricFn]
 
@@ -92,6 +93,9 @@ class BatchScorer:
         todo = []
         for name in self.metrics:
             row = {**base, "metric": name, "metric_version": self.versions[name]}
+            if not metric_info(name).full_reference:
+                # keyed like the project's cache: a no-reference score depends on no reference
+                row.update(reference_path="", reference_sha256="")
             if row_key(row) not in self.done:
                 todo.append(row)
         if not todo:

@@ -124,3 +124,19 @@ def test_cancel_stops_between_batches_and_keeps_committed_rows(tmp_path, dataset
     assert calls == [0, 2, 4]
     assert len(ResultsStore(out).read()) == 4 and not out.exists()
     assert run_job(job).rows_written == 26
+
+
+def test_imported_rows_are_the_project_cache(tmp_path):
+    """Scoring a project as a dataset fills the same cache keys ``iris score --project`` reads."""
+    from core.dataset.importer import import_results
+    from core.metrics.scoring import score_project
+    from core.sample_project import build_sample_project
+
+    project = build_sample_project(tmp_path / "p")
+    out = tmp_path / "r.csv"
+    run_job(DatasetJob(dataset=str(project), metrics=["entropy", "psnr"], out=str(out)))
+    import_results(project, out)
+    report = score_project(project, ["entropy"], run="gradient-generation-loss-r1")
+    assert report.computed == 0 and report.cached == 21
+    report = score_project(project, ["psnr"], run="gradient-generation-loss-r1", reference="input")
+    assert report.computed == 0 and report.cached == 20
