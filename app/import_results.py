@@ -1,7 +1,8 @@
 """Tools > Import Score Results: bring a dataset scoring results file into the open project.
 
 The rows land in the project's ``scores`` table, which the score table, plots
-and failure heatmaps read; images still on disk are added to the project.
+and failure heatmaps read; images still on disk are added to the project. When
+it is done, the Metrics view opens with every stored score in its table.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def _on_done(window, report) -> None:
     if report.images_missing:
         text += f", {report.images_missing} images not on disk (scores kept by content hash)"
     window.show_status(text)
+    window.show_view("plots").show_stored()  # the imported rows, in the Metrics view's table
 
 
 def open_import_results(window):

@@ -64,6 +64,11 @@ class PlotsView(QWidget):
         self.gap_step.addItems(list(GAP_CHOICES))
         self.score_button = QPushButton("Score")
         self.score_button.clicked.connect(self.score)
+        self.stored_button = QPushButton("Show All Stored Scores")
+        self.stored_button.setToolTip(
+            "Every score the project holds, imported results included, in the table"
+        )
+        self.stored_button.clicked.connect(self.show_stored)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         for widget in (self.normalized, self.band):
@@ -86,6 +91,7 @@ class PlotsView(QWidget):
         form.addRow(self.band)
         form.addRow("Heatmap gap", self.gap_step)
         form.addRow(self.score_button)
+        form.addRow(self.stored_button)
         form.addRow(self.status)
         buttons = QHBoxLayout()
         for button in (export_plot, export_map, export_csv):
@@ -159,6 +165,25 @@ class PlotsView(QWidget):
         self.job.succeeded.connect(self.set_series)
         self.job.failed.connect(self._on_failed)
         self.job.finished.connect(lambda _state: self.score_button.setEnabled(True))
+
+    def show_stored(self) -> None:
+        """Fill the table with every stored score (read on the worker, nothing computed)."""
+        from core.metrics.stored import stored_scores
+
+        if self.project_dir is None:
+            return
+        self.status.setText("Reading stored scores...")
+        self.job = self.context.worker.submit(
+            stored_scores, str(self.project_dir), name="Read stored scores"
+        )
+        self.job.succeeded.connect(self._show_stored_rows)
+        self.job.failed.connect(self._on_failed)
+
+    def _show_stored_rows(self, rows: list) -> None:
+        from core.metrics.stored import STORED_COLUMNS
+
+        self.table.set_rows(STORED_COLUMNS, rows)
+        self.status.setText(f"{len(rows)} stored scores in the table.")
 
     def _on_failed(self, message: str, _trace: str) -> None:
         self.status.setText(message)

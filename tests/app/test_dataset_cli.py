@@ -88,6 +88,10 @@ def test_import_score_results_tool(qtbot, worker, tmp_path):
     assert window.project.counts()["scores"] == 2
     assert len(window.project.images()) == 4
     assert "2 scores imported" in window.statusBar().currentMessage()
+    view = window.current_view()
+    assert view is window.views["plots"]
+    qtbot.waitUntil(lambda: view.job.is_finished, timeout=20000)
+    assert sorted(row[3] for row in view.table.visible_rows()) == ["psnr", "psnr"]
     window.close()
 
 

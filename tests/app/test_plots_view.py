@@ -60,3 +60,20 @@ def test_download_setting_reaches_the_weights_config(tmp_path):
     settings.sync()
     config = Settings().weights_config()
     assert config.allow_downloads and config.pyiqa_dir == tmp_path / "w" / "pyiqa"
+
+
+def test_stored_scores_fill_the_table_without_computing(qtbot, window):
+    from core.project import Project
+
+    with Project.open(window.project.path) as project:
+        image = project.images()[0]
+        project.put_score(image.sha256, "niqe", "pyiqa-test", 4.5)
+        project.put_score("f" * 64, "psnr", "pyiqa-test", 31.0, reference_sha256=image.sha256)
+    view = window.show_view("plots")
+    view.show_stored()
+    qtbot.waitUntil(lambda: view.job.is_finished, timeout=30_000)
+    assert view.job.state == "done", view.job.error
+    rows = {tuple(row[:5]) for row in view.table.visible_rows()}
+    assert (image.name, str(image.id), image.kind, "niqe", "4.5") in rows
+    assert ("ffffffffffff", "", "", "psnr", "31") in rows
+    assert "2 stored scores" in view.status.text()
