@@ -10,8 +10,13 @@ from core.errors import IrisError
 
 
 def add_parser(subparsers) -> None:
-    from core.depth.codecs import CODECS, DEFAULT_MAX_PATH_DISTANCE
-    from core.depth.curves import DEFAULT_LAMBDA, DEFAULT_SCALE, RANGE_MODES
+    from core.depth.defaults import (
+        CODEC_NAMES,
+        DEFAULT_LAMBDA,
+        DEFAULT_MAX_PATH_DISTANCE,
+        DEFAULT_SCALE,
+        RANGE_MODES,
+    )
 
     depth = subparsers.add_parser(
         "depth", help="decode a depth map (false colour or raw) to metres"
@@ -20,7 +25,7 @@ def add_parser(subparsers) -> None:
     depth.add_argument(
         "--colormap",
         metavar="NAME",
-        help=f"codec: {', '.join(CODECS.names())} (default: by file type, else vision-banana)",
+        help=f"codec: {', '.join(CODEC_NAMES)} (default: by file type, else vision-banana)",
     )
     depth.add_argument("--curve-lambda", type=float, default=DEFAULT_LAMBDA, metavar="L")
     depth.add_argument("--curve-scale", type=float, default=DEFAULT_SCALE, metavar="C")

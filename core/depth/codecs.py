@@ -18,11 +18,10 @@ import numpy as np
 
 from core.depth.colour_path import DEFAULT_CORNERS, ColourPath, DecodeTable, pack_rgb
 from core.depth.curves import DEFAULT_LAMBDA, DEFAULT_SCALE, make_curve
+from core.depth.defaults import COLORMAP_NAMES, DEFAULT_MAX_PATH_DISTANCE
 from core.registry import Registry
 
 CODECS: Registry = Registry("depth codec")
-COLORMAP_NAMES = ("viridis", "plasma", "inferno", "magma", "turbo", "gray")
-DEFAULT_MAX_PATH_DISTANCE = 0.15
 _TABLE_CACHE: OrderedDict[tuple, DecodeTable] = OrderedDict()
 _TABLE_CACHE_SIZE = 2
 _CACHE_LOCK = threading.Lock()

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.depth.defaults import DEFAULT_LAMBDA, DEFAULT_SCALE, RANGE_MODES
 from core.errors import IrisError
 
-DEFAULT_LAMBDA = -3.0
-DEFAULT_SCALE = 10.0 / 3.0
-RANGE_MODES = ("curve", "linear", "inverse")
+__all__ = ["DEFAULT_LAMBDA", "DEFAULT_SCALE", "RANGE_MODES"]
 
 
 @dataclass(frozen=True)

@@ -206,3 +206,10 @@ def test_colour_path_projection_is_exact_on_the_polyline():
     f_back, distance = path.project(path.colour_at(f))
     np.testing.assert_allclose(f_back, f, atol=1e-12)
     assert distance.max() < 1e-6
+
+
+def test_the_light_codec_names_are_the_registered_codecs():
+    from core.depth.codecs import CODECS
+    from core.depth.defaults import CODEC_NAMES
+
+    assert sorted(CODEC_NAMES) == sorted(CODECS.names())
