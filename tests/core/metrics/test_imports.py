@@ -12,4 +12,4 @@ def test_metric_modules_are_light_until_a_metric_is_built():
         "from core.metrics.catalogue import metric_names, metric_info\n"
         "assert len(metric_names()) > 90 and metric_info('niqe').offline"
     )
-    assert loaded == {name: False for name in loaded}
+    assert loaded == {name: name == "numpy" for name in loaded}  # numpy is core's array type
