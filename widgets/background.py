@@ -2,36 +2,77 @@
 
 Heavy or GPU work goes to the compute worker instead; this is for the small
 things that must not wait behind it.
+
+A pool thread never touches a loader: the loader (and the widget owning it)
+may be deleted on the GUI thread while a task still runs. Tasks report to one
+relay object that lives as long as the application; the relay, on the GUI
+thread, hands the result to the loader if it still exists.
 """
 
 from __future__ import annotations
 
+import itertools
 import traceback
+import weakref
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
+class _Relay(QObject):
+    """Receives every task's outcome (queued to the GUI thread) and finds its loader."""
+
+    done = Signal(int, object, object)
+    failed = Signal(int, object, str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaders: weakref.WeakValueDictionary[int, BackgroundLoader] = (
+            weakref.WeakValueDictionary()
+        )
+        self.done.connect(self._on_done)
+        self.failed.connect(self._on_failed)
+
+    def _on_done(self, loader_id: int, key: Hashable, result: object) -> None:
+        loader = self.loaders.get(loader_id)
+        if loader is not None:
+            loader._on_done(key, result)
+
+    def _on_failed(self, loader_id: int, key: Hashable, message: str) -> None:
+        loader = self.loaders.get(loader_id)
+        if loader is not None:
+            loader._on_failed(key, message)
+
+
+_relay: _Relay | None = None
+_ids = itertools.count(1)
+
+
+def _the_relay() -> _Relay:
+    """The relay, made on first use by a loader (so on the GUI thread) and never deleted."""
+    global _relay
+    if _relay is None:
+        _relay = _Relay()
+    return _relay
+
+
 class _Task(QRunnable):
     def __init__(
-        self, loader: BackgroundLoader, key: Hashable, fn: Callable[..., Any], args: tuple
+        self, relay: _Relay, loader_id: int, key: Hashable, fn: Callable[..., Any], args: tuple
     ) -> None:
         super().__init__()
-        self.loader, self.key, self.fn, self.args = loader, key, fn, args
+        self.relay, self.loader_id, self.key, self.fn, self.args = relay, loader_id, key, fn, args
 
     def run(self) -> None:
         try:
             result = self.fn(*self.args)
         except Exception as exc:  # reported to the GUI, never raised in the pool thread
-            outcome = (self.loader._failed, (self.key, f"{exc}\n{traceback.format_exc(limit=3)}"))
+            self.relay.failed.emit(
+                self.loader_id, self.key, f"{exc}\n{traceback.format_exc(limit=3)}"
+            )
         else:
-            outcome = (self.loader._done, (self.key, result))
-        try:
-            signal, values = outcome
-            signal.emit(*values)
-        except RuntimeError:  # the loader was deleted while the task ran
-            pass
+            self.relay.done.emit(self.loader_id, self.key, result)
 
 
 class BackgroundLoader(QObject):
@@ -40,19 +81,20 @@ class BackgroundLoader(QObject):
     loaded = Signal(object, object)
     failed = Signal(object, str)
     idle = Signal()
-    _done = Signal(object, object)
-    _failed = Signal(object, str)
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self._pool = pool or QThreadPool.globalInstance()
         self._pending: set[Hashable] = set()
-        self._done.connect(self._on_done)
-        self._failed.connect(self._on_failed)
+        self._relay = _the_relay()
+        self._id = next(_ids)
+        self._relay.loaders[self._id] = self
+        loaders, loader_id = self._relay.loaders, self._id
+        self.destroyed.connect(lambda *_: loaders.pop(loader_id, None))
 
     def request(self, key: Hashable, fn: Callable[..., Any], *args: Any) -> None:
         self._pending.add(key)
-        self._pool.start(_Task(self, key, fn, args))
+        self._pool.start(_Task(self._relay, self._id, key, fn, args))
 
     @property
     def pending(self) -> int:

@@ -63,3 +63,32 @@ def test_a_failed_preview_is_reported_in_the_tooltip(qtbot, tmp_path):
 def test_qimage_round_trip_is_exact():
     pixels = np.random.default_rng(0).integers(0, 256, (7, 13, 3), dtype=np.uint8)
     np.testing.assert_array_equal(qimage_to_rgb(rgb_to_qimage(pixels)), pixels)
+
+
+def test_deleting_a_loader_while_its_tasks_run_is_safe(qtbot):
+    """Tasks still running when their widget goes away report to nobody, and nothing crashes."""
+    from PySide6.QtWidgets import QWidget
+    from shiboken6 import delete
+
+    from widgets.background import BackgroundLoader
+
+    release = threading.Event()
+    finished = []
+
+    def task(key):
+        release.wait(5)
+        finished.append(key)
+        return key
+
+    owner = QWidget()
+    loader = BackgroundLoader(owner)
+    received = []
+    loader.loaded.connect(lambda key, value: received.append(key))
+    for key in range(4):
+        loader.request(key, task, key)
+    delete(owner)  # the widget and its loader go while every task is still running
+    del owner, loader
+    release.set()
+    qtbot.waitUntil(lambda: len(finished) == 4, timeout=5000)
+    qtbot.wait(100)  # their queued reports arrive, for nobody
+    assert received == []
