@@ -128,14 +128,12 @@ def test_gemini_model_shorthand_against_the_fake_server(tmp_path, capsys, monkey
     import numpy as np
 
     from core.imageio import encode_png
-    from tests.fakes.gemini_server import FakeGeminiServer, Reply, image_response
+    from tests.fakes.gemini_server import Reply, fake_gemini, image_response
 
     project, image = make_project(tmp_path)
-    monkeypatch.setenv("GEMINI_API_KEY", "AIzaFAKE-cli-iterate")
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     png = encode_png(np.full((48, 48, 3), 0.4, np.float32))
-    with FakeGeminiServer(default=Reply(body=image_response(png, thoughts=["Mirroring."]))) as fake:
-        monkeypatch.setenv("IRIS_GEMINI_BASE_URL", fake.url)
+    reply = Reply(body=image_response(png, thoughts=["Mirroring."]))
+    with fake_gemini(monkeypatch, default=reply) as fake:
         capsys.readouterr()
         code = main(
             ["iterate", "--project", str(project), "--editor", "gemini:gemini-2.5-flash-image",

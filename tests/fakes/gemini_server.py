@@ -17,9 +17,11 @@ Every request is recorded (path, headers, parsed JSON) for assertions.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import threading
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -213,3 +215,22 @@ class FakeGeminiServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+FAKE_KEY = "iris-test-key-not-a-secret-7f3a9c21"
+"""A dummy API key: unique enough to search the project and logs for after a test."""
+
+
+@contextlib.contextmanager
+def fake_gemini(
+    monkeypatch, key: str = FAKE_KEY, **server_options: Any
+) -> Iterator[FakeGeminiServer]:
+    """A running fake server with the real client pointed at it: dummy key, no OS keyring,
+    fast retries. ``server_options`` go to :class:`FakeGeminiServer` (``default=Reply(...)``)."""
+    monkeypatch.setenv("GEMINI_API_KEY", key)
+    monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    monkeypatch.setenv("IRIS_GEMINI_RETRY_BASE_S", "0.01")
+    with FakeGeminiServer(**server_options) as fake:
+        monkeypatch.setenv("IRIS_GEMINI_BASE_URL", fake.url)
+        yield fake

@@ -17,15 +17,16 @@ from core.gemini.keys import MissingApiKey
 from core.imageio import encode_png
 from core.methods.runner import restore_images
 from tests.fakes.gemini_server import (
-    FakeGeminiServer,
+    FAKE_KEY,
     Reply,
     blocked_prompt_response,
     error_body,
+    fake_gemini,
     finish_response,
     image_response,
 )
 
-KEY = "AIzaFAKE-test-key-7f3a9c21e4b8"
+KEY = FAKE_KEY
 
 
 def png(value: float, size: int = 16) -> bytes:
@@ -34,12 +35,7 @@ def png(value: float, size: int = 16) -> bytes:
 
 @pytest.fixture
 def server(monkeypatch):
-    monkeypatch.setenv("GEMINI_API_KEY", KEY)
-    monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
-    monkeypatch.setenv("IRIS_GEMINI_RETRY_BASE_S", "0.01")
-    with FakeGeminiServer() as fake:
-        monkeypatch.setenv("IRIS_GEMINI_BASE_URL", fake.url)
+    with fake_gemini(monkeypatch) as fake:
         yield fake
 
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from core.imageio import encode_png
-from tests.fakes.gemini_server import FakeGeminiServer
+from tests.fakes.gemini_server import FAKE_KEY, fake_gemini
 
-KEY = "AIzaFAKE-iterate-key-5d2e8b"
+KEY = FAKE_KEY
 
 
 @pytest.fixture
@@ -22,10 +22,5 @@ def image(project):
 @pytest.fixture
 def gemini(monkeypatch):
     """The fake server, with the real google-genai client pointed at it and a dummy key."""
-    monkeypatch.setenv("GEMINI_API_KEY", KEY)
-    monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
-    monkeypatch.setenv("IRIS_GEMINI_RETRY_BASE_S", "0.01")
-    with FakeGeminiServer() as fake:
-        monkeypatch.setenv("IRIS_GEMINI_BASE_URL", fake.url)
+    with fake_gemini(monkeypatch) as fake:
         yield fake

@@ -19,17 +19,13 @@ from core.metrics.judges import (
 )
 from core.project import Project
 from tests.core.metrics.make_runs import build_iterative_project, texture
-from tests.fakes.gemini_server import FakeGeminiServer, Reply, error_body, text_response
+from tests.fakes.gemini_server import Reply, error_body, fake_gemini, text_response
 
 
 @pytest.fixture
 def fake(monkeypatch):
-    monkeypatch.setenv("GEMINI_API_KEY", "test-key")
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
-    monkeypatch.setenv("IRIS_GEMINI_RETRY_BASE_S", "0.01")
     monkeypatch.setenv("IRIS_JUDGE_MODEL", "fake-judge")
-    with FakeGeminiServer() as server:
-        monkeypatch.setenv("IRIS_GEMINI_BASE_URL", server.url)
+    with fake_gemini(monkeypatch) as server:
         yield server
 
 
