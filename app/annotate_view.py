@@ -17,7 +17,7 @@ import getpass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -548,68 +548,10 @@ class AnnotateView(QWidget):
             super().keyPressEvent(event)
 
     def handle_key(self, event: QKeyEvent) -> bool:
-        """Apply the review-queue key map; returns whether the key was used."""
-        key = event.key()
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
-        if event.matches(QKeySequence.StandardKey.Undo) or (
-            ctrl and not shift and key == Qt.Key.Key_Z
-        ):
-            self.undo()
-        elif event.matches(QKeySequence.StandardKey.Redo) or (
-            ctrl and key in (Qt.Key.Key_Z, Qt.Key.Key_Y)
-        ):
-            self.undo(redo=True)
-        elif ctrl:
-            return False
-        elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
-            self.label_number(key - Qt.Key.Key_0)
-        elif key in (Qt.Key.Key_N, Qt.Key.Key_Right, Qt.Key.Key_PageDown):
-            self.next()
-        elif key in (Qt.Key.Key_P, Qt.Key.Key_Left, Qt.Key.Key_PageUp):
-            self.previous()
-        elif key == Qt.Key.Key_Space:
-            self.mark_reviewed(reviewed=not shift)
-        elif key == Qt.Key.Key_Tab:
-            self.cycle_group(1)
-        elif key == Qt.Key.Key_Backtab:
-            self.cycle_group(-1)
-        elif key in (Qt.Key.Key_R, Qt.Key.Key_G, Qt.Key.Key_B):
-            self.set_tool(
-                {Qt.Key.Key_R: "rect", Qt.Key.Key_G: "polygon", Qt.Key.Key_B: "brush"}[key]
-            )
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self.canvas.tool == "polygon" and self.canvas.pending is None:
-                self.canvas.close_polygon()
-            elif self.last_label and self.canvas.pending is not None:
-                self.annotate(self.last_label)
-        elif key == Qt.Key.Key_Escape:
-            self.canvas.discard_pending()
-            self.canvas.setFocus()
-        elif key == Qt.Key.Key_F:
-            self.canvas.fit()
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.canvas.zoom_by(1.25)
-        elif key == Qt.Key.Key_Minus:
-            self.canvas.zoom_by(0.8)
-        elif key == Qt.Key.Key_S:
-            self.severity_combo.setCurrentIndex(self.severity % 3)
-        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.delete_selected()
-        elif key == Qt.Key.Key_Up:
-            self.annotations_list.setCurrentRow(max(self.annotations_list.currentRow() - 1, 0))
-        elif key == Qt.Key.Key_Down:
-            row = self.annotations_list.currentRow() + 1
-            self.annotations_list.setCurrentRow(min(row, self.annotations_list.count() - 1))
-        elif key == Qt.Key.Key_BracketLeft:
-            self.canvas.brush_radius = max(1.0, self.canvas.brush_radius / 1.25)
-        elif key == Qt.Key.Key_BracketRight:
-            self.canvas.brush_radius = min(200.0, self.canvas.brush_radius * 1.25)
-        else:
-            return False
-        event.accept()
-        return True
+        """Apply the review-queue key map (``app/annotate_keys.py``); whether the key was used."""
+        from app.annotate_keys import handle_key
+
+        return handle_key(self, event)
 
     def event(self, event) -> bool:
         # Window-wide shortcuts (another view's "1", "F") must not steal the queue's keys.

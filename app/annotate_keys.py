@@ -1,0 +1,97 @@
+"""The Annotate view's keyboard: one table from keys to review-queue actions.
+
+Undo and redo follow the platform (Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y); 1-9 pick
+the label of that number in the shown group; every other key is a row of
+``KEYS``. The README's annotation guide lists the same keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence
+
+if TYPE_CHECKING:
+    from app.annotate_view import AnnotateView
+
+K = Qt.Key
+Action = Callable[["AnnotateView", bool], None]  # (view, shift held)
+
+
+def _enter(view: AnnotateView, _shift: bool) -> None:
+    """Close the polygon being drawn, or label the drawn shape with the last label."""
+    if view.canvas.tool == "polygon" and view.canvas.pending is None:
+        view.canvas.close_polygon()
+    elif view.last_label and view.canvas.pending is not None:
+        view.annotate(view.last_label)
+
+
+def _escape(view: AnnotateView, _shift: bool) -> None:
+    view.canvas.discard_pending()
+    view.canvas.setFocus()
+
+
+def _move_in_list(step: int) -> Action:
+    def move(view: AnnotateView, _shift: bool) -> None:
+        listing = view.annotations_list
+        listing.setCurrentRow(min(max(listing.currentRow() + step, 0), listing.count() - 1))
+
+    return move
+
+
+def _brush(factor: float) -> Action:
+    def resize(view: AnnotateView, _shift: bool) -> None:
+        view.canvas.brush_radius = min(200.0, max(1.0, view.canvas.brush_radius * factor))
+
+    return resize
+
+
+def _each(keys: tuple[Qt.Key, ...], action: Action) -> dict[Qt.Key, Action]:
+    return dict.fromkeys(keys, action)
+
+
+KEYS: dict[Qt.Key, Action] = {
+    **_each((K.Key_N, K.Key_Right, K.Key_PageDown), lambda v, s: v.next()),
+    **_each((K.Key_P, K.Key_Left, K.Key_PageUp), lambda v, s: v.previous()),
+    K.Key_Space: lambda v, shift: v.mark_reviewed(reviewed=not shift),
+    K.Key_Tab: lambda v, s: v.cycle_group(1),
+    K.Key_Backtab: lambda v, s: v.cycle_group(-1),
+    K.Key_R: lambda v, s: v.set_tool("rect"),
+    K.Key_G: lambda v, s: v.set_tool("polygon"),
+    K.Key_B: lambda v, s: v.set_tool("brush"),
+    **_each((K.Key_Return, K.Key_Enter), _enter),
+    K.Key_Escape: _escape,
+    K.Key_F: lambda v, s: v.canvas.fit(),
+    **_each((K.Key_Plus, K.Key_Equal), lambda v, s: v.canvas.zoom_by(1.25)),
+    K.Key_Minus: lambda v, s: v.canvas.zoom_by(0.8),
+    K.Key_S: lambda v, s: v.severity_combo.setCurrentIndex(v.severity % 3),
+    **_each((K.Key_Delete, K.Key_Backspace), lambda v, s: v.delete_selected()),
+    K.Key_Up: _move_in_list(-1),
+    K.Key_Down: _move_in_list(1),
+    K.Key_BracketLeft: _brush(1 / 1.25),
+    K.Key_BracketRight: _brush(1.25),
+}
+
+
+def handle_key(view: AnnotateView, event: QKeyEvent) -> bool:
+    """Apply the review-queue key map to ``view``; returns whether the key was used."""
+    key = event.key()
+    mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+    shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+    if event.matches(QKeySequence.StandardKey.Undo) or (ctrl and not shift and key == K.Key_Z):
+        view.undo()
+    elif event.matches(QKeySequence.StandardKey.Redo) or (ctrl and key in (K.Key_Z, K.Key_Y)):
+        view.undo(redo=True)
+    elif ctrl:
+        return False
+    elif K.Key_1 <= key <= K.Key_9:
+        view.label_number(key - K.Key_0)
+    elif key in KEYS:
+        KEYS[key](view, shift)
+    else:
+        return False
+    event.accept()
+    return True
