@@ -17,17 +17,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -35,13 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.runs_settings import RunSettings
 from app.views import ViewContext
 from widgets.filmstrip import Filmstrip
-from widgets.param_form import ParamForm
 
 THUMB = 96
-SCHEDULE_PARAMS = ("prompt", "seed", "temperature", "image_size")
-INPUT_KINDS = ("imported", "degraded", "restored", "method_output", "derived")
 RUN_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -119,42 +112,7 @@ class RunsView(QWidget):
     # -- building ---------------------------------------------------------------------
 
     def _build(self) -> None:
-        from core.iterate.schedules import SCHEDULES, SEED_POLICIES
-        from core.methods.registry import METHODS
-
-        self.image_combo = QComboBox()
-        self.editor = QComboBox()
-        for name in METHODS.names():
-            self.editor.addItem(name, name)
-        self.editor.setCurrentIndex(self.editor.findData("generation-loss"))
-        self.editor.currentIndexChanged.connect(self._on_editor)
-        self.form = ParamForm()
-        self.schedule = QComboBox()
-        self.schedule.setEditable(True)  # a prompt-list file path may be typed
-        self.schedule.addItems(list(SCHEDULES))
-        self.prompt = QLineEdit()
-        self.prompt.setPlaceholderText(
-            "the schedule's prompt (an id such as B100-REPLICA, or text)"
-        )
-        self.steps = QSpinBox()
-        self.steps.setRange(1, 1000)
-        self.steps.setValue(10)
-        self.runs = QSpinBox()
-        self.runs.setRange(1, 50)
-        self.runs.setToolTip("runs of this setting (the studies use 5)")
-        self.seed_policy = QComboBox()
-        self.seed_policy.addItems(list(SEED_POLICIES))
-        self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1001)
-        self.temperature = QDoubleSpinBox()
-        self.temperature.setRange(-1.0, 2.0)
-        self.temperature.setSingleStep(0.1)
-        self.temperature.setValue(-1.0)
-        self.temperature.setSpecialValueText("model default")
-        self.image_size = QComboBox()
-        self.image_size.addItems(["1K", "2K", "4K", "cycle"])
-        self.group = QLineEdit()
-        self.group.setPlaceholderText("automatic")
+        self.settings_form = RunSettings()
         self.start_button = QPushButton("Start")
         self.start_button.clicked.connect(self.start)
         self.resume_button = QPushButton("Resume")
@@ -167,27 +125,13 @@ class RunsView(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
 
-        form = QFormLayout()
-        form.addRow("Image", self.image_combo)
-        form.addRow("Editor", self.editor)
-        form.addRow("Schedule", self.schedule)
-        form.addRow("Prompt", self.prompt)
-        form.addRow("Steps", self.steps)
-        form.addRow("Runs", self.runs)
-        form.addRow("Seed policy", self.seed_policy)
-        form.addRow("Seed", self.seed)
-        form.addRow("Temperature", self.temperature)
-        form.addRow("Output size", self.image_size)
-        form.addRow("Group name", self.group)
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.resume_button)
         buttons.addWidget(self.cancel_button)
         settings = QWidget()
         column = QVBoxLayout(settings)
-        column.addLayout(form)
-        column.addWidget(QLabel("Editor parameters"))
-        column.addWidget(self.form)
+        column.addWidget(self.settings_form)
         column.addLayout(buttons)
         column.addWidget(self.progress)
         column.addWidget(self.status)
@@ -241,14 +185,7 @@ class RunsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
-        self._on_editor()
         self._update_buttons()
-
-    def _on_editor(self) -> None:
-        from core.methods.registry import METHODS
-
-        method = METHODS.get(self.editor.currentData())
-        self.form.set_params([p for p in method.params if p.name not in SCHEDULE_PARAMS])
 
     # -- project and selection -------------------------------------------------------------
 
@@ -261,25 +198,17 @@ class RunsView(QWidget):
     def show_images(self, records: list) -> None:
         """The browser's selection picks the input image (steps excluded)."""
         for record in records:
-            index = self.image_combo.findData(record.id)
-            if index >= 0:
-                self.image_combo.setCurrentIndex(index)
+            if self.settings_form.select_image(record.id):
                 return
 
     def refresh(self) -> None:
         """Re-read the image list and the runs tree from the project."""
         from core.iterate.steps import iterate_runs
 
-        current = self.image_combo.currentData()
-        self.image_combo.clear()
+        self.settings_form.fill_images(self.project)
         self.tree.clear()
         if self.project is None:
             return
-        for image in self.project.images():
-            if image.kind in INPUT_KINDS:
-                self.image_combo.addItem(f"{image.name}  ({image.width}x{image.height})", image.id)
-        if current is not None and (index := self.image_combo.findData(current)) >= 0:
-            self.image_combo.setCurrentIndex(index)
         groups: dict[str, QTreeWidgetItem] = {}
         for run in iterate_runs(self.project):
             name = run["group"] or run["run"]
@@ -368,26 +297,8 @@ class RunsView(QWidget):
         self.cancel_button.setEnabled(running)
 
     def build_spec(self):
-        """The IterateSpec of the form (raises IrisError on a bad setting)."""
-        from core.iterate.runner import IterateSpec
-        from core.iterate.schedules import schedule_from_spec
-        from core.methods.registry import METHODS
-
-        method = METHODS.get(self.editor.currentData())
-        params = {k: v for k, v in self.form.values().items() if k not in SCHEDULE_PARAMS}
-        method.validate(params)
-        temperature = self.temperature.value()
-        schedule = schedule_from_spec(
-            self.schedule.currentText().strip(),
-            prompt=self.prompt.text().strip(),
-            seed_policy=self.seed_policy.currentText(),
-            seed=self.seed.value(),
-            temperature=None if temperature < 0 else temperature,
-            image_size=self.image_size.currentText(),
-        )
-        return IterateSpec(
-            method.name, self.steps.value(), schedule, params, device=self.context.settings.device
-        )
+        """The IterateSpec of the setting form (raises IrisError on a bad setting)."""
+        return self.settings_form.build_spec(self.context.settings.device)
 
     def start(self, resume_group: str | None = None):
         """Start (or resume) runs on the compute worker; returns the JobHandle."""
@@ -406,8 +317,8 @@ class RunsView(QWidget):
                 runs = len([r for r in self.project.runs() if r.group_name == resume_group])
             else:
                 spec = self.build_spec()
-                image_id = self.image_combo.currentData()
-                runs = self.runs.value()
+                image_id = self.settings_form.image_combo.currentData()
+                runs = self.settings_form.runs.value()
                 if image_id is None:
                     raise IrisError("the project has no image to edit")
             method = METHODS.get(spec.editor)
@@ -426,7 +337,7 @@ class RunsView(QWidget):
             image_id,
             spec,
             runs=runs,
-            group=resume_group or (self.group.text().strip() or None),
+            group=resume_group or (self.settings_form.group.text().strip() or None),
             resume=bool(resume_group),
             on_step=self._bridge.on_step,
             name=f"Iterate ({spec.editor}, {spec.steps} steps)",

@@ -32,19 +32,19 @@ def main(out: Path = OUT) -> None:
     window.show()
     window.open_project(path)
     view = window.show_view("runs")
-    for i in range(view.image_combo.count()):
-        if view.image_combo.itemText(i).startswith("fabric "):
-            view.image_combo.setCurrentIndex(i)
-    view.editor.setCurrentIndex(view.editor.findData("generation-loss"))
-    view.form.set_value("quality", 40)
-    view.form.set_value("colour_drift", 0.03)
-    view.form.set_value("delay_s", 0.25)
-    view.schedule.setCurrentText("mirror")
-    view.steps.setValue(30)
-    view.runs.setValue(2)
-    view.seed_policy.setCurrentText("per-step")
-    view.seed.setValue(7)
-    view.group.setText("fabric-mirror")
+    for i in range(view.settings_form.image_combo.count()):
+        if view.settings_form.image_combo.itemText(i).startswith("fabric "):
+            view.settings_form.image_combo.setCurrentIndex(i)
+    view.settings_form.editor.setCurrentIndex(view.settings_form.editor.findData("generation-loss"))
+    view.settings_form.form.set_value("quality", 40)
+    view.settings_form.form.set_value("colour_drift", 0.03)
+    view.settings_form.form.set_value("delay_s", 0.25)
+    view.settings_form.schedule.setCurrentText("mirror")
+    view.settings_form.steps.setValue(30)
+    view.settings_form.runs.setValue(2)
+    view.settings_form.seed_policy.setCurrentText("per-step")
+    view.settings_form.seed.setValue(7)
+    view.settings_form.group.setText("fabric-mirror")
     handle = view.start()
     deadline = time.monotonic() + 60
     while view.filmstrip.count() < 15 and time.monotonic() < deadline:

@@ -28,13 +28,13 @@ def window(qtbot, worker, tmp_path):
 
 def configure(view, steps: int, delay: float = 0.0) -> None:
     view.refresh()
-    view.editor.setCurrentIndex(view.editor.findData("generation-loss"))
-    view.form.set_value("delay_s", delay)
-    view.form.set_value("quality", 60)
-    view.schedule.setCurrentText("mirror")
-    view.steps.setValue(steps)
-    view.seed_policy.setCurrentText("per-step")
-    view.group.setText("live")
+    view.settings_form.editor.setCurrentIndex(view.settings_form.editor.findData("generation-loss"))
+    view.settings_form.form.set_value("delay_s", delay)
+    view.settings_form.form.set_value("quality", 60)
+    view.settings_form.schedule.setCurrentText("mirror")
+    view.settings_form.steps.setValue(steps)
+    view.settings_form.seed_policy.setCurrentText("per-step")
+    view.settings_form.group.setText("live")
 
 
 def test_registered_as_the_runs_tab_after_compare():

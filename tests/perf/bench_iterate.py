@@ -123,12 +123,12 @@ def gui_stall() -> dict:
             view = window.show_view("runs")
             idle_until = time.perf_counter() + 1.0
             idle_gap = _max_gap(app, lambda: time.perf_counter() > idle_until)
-            for i in range(view.image_combo.count()):
-                if view.image_combo.itemText(i).startswith("gradient "):
-                    view.image_combo.setCurrentIndex(i)
-            view.steps.setValue(GUI_STEPS)
-            view.seed_policy.setCurrentText("per-step")
-            view.group.setText("bench")
+            for i in range(view.settings_form.image_combo.count()):
+                if view.settings_form.image_combo.itemText(i).startswith("gradient "):
+                    view.settings_form.image_combo.setCurrentIndex(i)
+            view.settings_form.steps.setValue(GUI_STEPS)
+            view.settings_form.seed_policy.setCurrentText("per-step")
+            view.settings_form.group.setText("bench")
             start = time.perf_counter()
             handle = view.start()
             gap = _max_gap(app, lambda: handle.is_finished)
