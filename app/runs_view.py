@@ -407,6 +407,9 @@ class RunsView(QWidget):
     def _on_finished(self, _state: str) -> None:
         self.progress.setVisible(False)
         self._update_buttons()
+        browser = getattr(self.window(), "browser", None)
+        if browser is not None:  # the new step images and runs appear in the project browser
+            browser.refresh()
         shown = self.shown_run
         self.refresh()
         if shown:
