@@ -11,6 +11,7 @@ thread, hands the result to the loader if it still exists.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import traceback
 import weakref
@@ -68,11 +69,12 @@ class _Task(QRunnable):
         try:
             result = self.fn(*self.args)
         except Exception as exc:  # reported to the GUI, never raised in the pool thread
-            self.relay.failed.emit(
-                self.loader_id, self.key, f"{exc}\n{traceback.format_exc(limit=3)}"
-            )
+            signal, values = self.relay.failed, (f"{exc}\n{traceback.format_exc(limit=3)}",)
         else:
-            self.relay.done.emit(self.loader_id, self.key, result)
+            signal, values = self.relay.done, (result,)
+        # The relay goes only when the interpreter shuts down; nobody is listening then.
+        with contextlib.suppress(RuntimeError):
+            signal.emit(self.loader_id, self.key, *values)
 
 
 class BackgroundLoader(QObject):

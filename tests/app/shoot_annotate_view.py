@@ -8,7 +8,6 @@ project, flags a few regions as two annotators, and grabs the main window.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -16,9 +15,9 @@ import numpy as np
 from core.annotations import add, mark_reviewed
 from core.annotations.rle import encode
 from core.project import Project
-from core.sample_project import ensure_sample_project
+from tests.app.screenshots import SCREENSHOTS, pump, sample_window, save_screenshot
 
-OUT = Path(__file__).resolve().parents[2] / "resources" / "screenshots" / "annotate-view.png"
+OUT = SCREENSHOTS / "annotate-view.png"
 
 
 def annotate_sample(path: Path) -> None:
@@ -45,62 +44,27 @@ def annotate_sample(path: Path) -> None:
 
 
 def main(out: Path = OUT) -> None:
-    from app.gui import application, prepare_qt_environment
+    from PySide6.QtCore import QPointF
 
-    prepare_qt_environment(headless_ok=True)
-    app = application()
-    from app.main_window import MainWindow
-    from app.settings import Settings
-    from app.worker import ComputeWorker
-
-    path = ensure_sample_project()
-    annotate_sample(path)
-    worker = ComputeWorker()
-    window = MainWindow(Settings(), worker)
-    window.resize(1400, 740)
-    window.show()
-    window.open_project(path)
-    view = window.show_view("annotate")
-    view.annotator_edit.setText("alice")
-    view.count_by.setCurrentIndex(2)  # per annotator
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    with sample_window(1400, 740, prepare=annotate_sample) as (app, window):
+        view = window.show_view("annotate")
+        view.annotator_edit.setText("alice")
+        view.count_by.setCurrentIndex(2)  # per annotator
+        pump(app, 0.3)
+        pump(app, 20, until=lambda: not window.is_busy())
+        noisy = next(i for i in window.project.images() if i.name == "fabric (gaussian noise)")
+        window.browser.select_image(noisy.id)
         app.processEvents()
-        time.sleep(0.02)
-        if not window.is_busy() and time.monotonic() > deadline - 17:
-            break
-    noisy = next(i for i in window.project.images() if i.name == "fabric (gaussian noise)")
-    window.browser.select_image(noisy.id)
-    app.processEvents()
-    view.annotations_list.setCurrentRow(0)
-    view.set_tool("polygon")  # a polygon being drawn: three points placed
-    while view.loading or not view.canvas.has_image():
-        app.processEvents()
-        time.sleep(0.02)
-    for x, y in ((60, 300), (110, 260), (170, 300)):
-        from PySide6.QtCore import QPointF
-
-        view.canvas._points.append(QPointF(x, y))
-    view.canvas._hover = QPointF(150, 330)
-    view.canvas.update()
-    view.status_label.setText("polygon: 3 points, Enter closes it, 1-9 labels it")
-    for _ in range(20):
-        app.processEvents()
-        time.sleep(0.02)
-    image = view.grab().toImage()  # the review queue itself, not the browser beside it
-    from PIL import Image
-
-    from widgets.qimage import qimage_to_rgb
-
-    rgb = qimage_to_rgb(image)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    quantized = Image.fromarray(rgb).quantize(
-        colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
-    )
-    quantized.save(out, optimize=True)  # < 300 KB for the README
-    print(out, out.stat().st_size)
-    worker.shutdown()
-    window.close()
+        view.annotations_list.setCurrentRow(0)
+        view.set_tool("polygon")  # a polygon being drawn: three points placed
+        pump(app, 20, until=lambda: not view.loading and view.canvas.has_image())
+        for x, y in ((60, 300), (110, 260), (170, 300)):
+            view.canvas._points.append(QPointF(x, y))
+        view.canvas._hover = QPointF(150, 330)
+        view.canvas.update()
+        view.status_label.setText("polygon: 3 points, Enter closes it, 1-9 labels it")
+        pump(app, 0.4)
+        save_screenshot(view, out)  # the review queue itself, not the browser beside it
 
 
 if __name__ == "__main__":

@@ -9,69 +9,38 @@ on the fabric image and grabs the window when the filmstrip shows 14 steps.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[2] / "resources" / "screenshots" / "runs-view.png"
+from tests.app.screenshots import SCREENSHOTS, pump, sample_window, save_screenshot
+
+OUT = SCREENSHOTS / "runs-view.png"
 
 
 def main(out: Path = OUT) -> None:
-    from app.gui import application, prepare_qt_environment
-
-    prepare_qt_environment(headless_ok=True)
-    app = application()
-    from app.main_window import MainWindow
-    from app.settings import Settings
-    from app.worker import ComputeWorker
-    from core.sample_project import ensure_sample_project
-
-    path = ensure_sample_project()
-    worker = ComputeWorker()
-    window = MainWindow(Settings(), worker)
-    window.resize(1500, 900)
-    window.show()
-    window.open_project(path)
-    view = window.show_view("runs")
-    for i in range(view.settings_form.image_combo.count()):
-        if view.settings_form.image_combo.itemText(i).startswith("fabric "):
-            view.settings_form.image_combo.setCurrentIndex(i)
-    view.settings_form.editor.setCurrentIndex(view.settings_form.editor.findData("generation-loss"))
-    view.settings_form.form.set_value("quality", 40)
-    view.settings_form.form.set_value("colour_drift", 0.03)
-    view.settings_form.form.set_value("delay_s", 0.25)
-    view.settings_form.schedule.setCurrentText("mirror")
-    view.settings_form.steps.setValue(30)
-    view.settings_form.runs.setValue(2)
-    view.settings_form.seed_policy.setCurrentText("per-step")
-    view.settings_form.seed.setValue(7)
-    view.settings_form.group.setText("fabric-mirror")
-    handle = view.start()
-    deadline = time.monotonic() + 60
-    while view.filmstrip.count() < 15 and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.02)
-    view.follow = False  # freeze the strip on the frame we shoot
-    view.filmstrip.select_step(13)
-    for _ in range(30):
-        app.processEvents()
-        time.sleep(0.02)
-    from PIL import Image
-
-    from widgets.qimage import qimage_to_rgb
-
-    rgb = qimage_to_rgb(window.grab().toImage())
-    handle.cancel()
-    while not handle.is_finished:
-        app.processEvents()
-        time.sleep(0.02)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    quantized = Image.fromarray(rgb).quantize(
-        colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
-    )
-    quantized.save(out, optimize=True)
-    print(out, out.stat().st_size)
-    worker.shutdown()
-    window.close()
+    with sample_window(1500, 900) as (app, window):
+        view = window.show_view("runs")
+        form = view.settings_form
+        for i in range(form.image_combo.count()):
+            if form.image_combo.itemText(i).startswith("fabric "):
+                form.image_combo.setCurrentIndex(i)
+        form.editor.setCurrentIndex(form.editor.findData("generation-loss"))
+        form.form.set_value("quality", 40)
+        form.form.set_value("colour_drift", 0.03)
+        form.form.set_value("delay_s", 0.25)
+        form.schedule.setCurrentText("mirror")
+        form.steps.setValue(30)
+        form.runs.setValue(2)
+        form.seed_policy.setCurrentText("per-step")
+        form.seed.setValue(7)
+        form.group.setText("fabric-mirror")
+        handle = view.start()
+        pump(app, 60, until=lambda: view.filmstrip.count() >= 15)
+        view.follow = False  # freeze the strip on the frame we shoot
+        view.filmstrip.select_step(13)
+        pump(app, 0.6)
+        save_screenshot(window, out)
+        handle.cancel()
+        pump(app, 30, until=lambda: handle.is_finished)
 
 
 if __name__ == "__main__":
