@@ -25,10 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +33,10 @@ from PySide6.QtWidgets import (
 from app.views import ViewContext
 from widgets.annotation_canvas import AnnotationCanvas, Overlay
 from widgets.background import BackgroundLoader
+from widgets.case_counts import CaseCounts
+from widgets.label_palette import LabelPalette
 from widgets.qimage import rgb_to_qimage
+from widgets.queue_filters import QueueFilters
 
 if TYPE_CHECKING:
     from core.annotations.model import Annotation
@@ -44,13 +44,11 @@ if TYPE_CHECKING:
     from core.project import ImageRecord, Project
 
 ANNOTATOR_KEY = "annotations/annotator"
-GROUP_COLOURS = ["#ff4040", "#ffb020", "#30c8ff", "#60e060", "#d070ff", "#ff80c0"]
 COMPARED = [
     ("input", "the input", {"kind": "input"}),
     ("step1", "step 1", {"kind": "step", "step": 1}),
     ("none", "nothing", {}),
 ]
-ALL = "(all)"
 
 
 def _load_for_display(path: str, max_pixels: int):
@@ -91,18 +89,16 @@ class AnnotateView(QWidget):
         self.canvas = AnnotationCanvas()
         self.canvas.shape_drawn.connect(self._on_shape_drawn)
         self.canvas.key_handler = self.handle_key
-        self.set_combo = QComboBox()
-        self.set_combo.currentIndexChanged.connect(lambda _i: self.rebuild_queue())
-        self.label_filter = QComboBox()
-        self.annotator_filter = QComboBox()
-        self.method_filter = QComboBox()
-        for combo in (self.label_filter, self.annotator_filter, self.method_filter):
-            combo.currentIndexChanged.connect(lambda _i: self.rebuild_queue())
+        self.filters = QueueFilters()
+        self.filters.changed.connect(self.rebuild_queue)
+        self.set_combo, self.label_filter = self.filters.set_combo, self.filters.label_filter
+        self.annotator_filter = self.filters.annotator_filter
+        self.method_filter = self.filters.method_filter
+        self.progress_label = self.filters.progress_label
         self.annotator_edit = QLineEdit(
             str(self._qsettings.value(ANNOTATOR_KEY, default_annotator()))
         )
         self.annotator_edit.editingFinished.connect(self._save_annotator)
-        self.progress_label = QLabel("0 of 0")
         self.status_label = QLabel("")
         self.tool_label = QLabel("")
         self.compared_combo = QComboBox()
@@ -111,34 +107,21 @@ class AnnotateView(QWidget):
         self.severity_combo.currentIndexChanged.connect(self._on_severity)
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("note for the next annotation")
-        self.labels_list = QListWidget()
-        self.labels_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.labels_list = LabelPalette()
         self.annotations_list = QListWidget()
         self.annotations_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.annotations_list.currentRowChanged.connect(lambda _r: self._paint_overlays())
-        self.count_by = QComboBox()
-        self.count_by.addItems(["per method", "per prompt", "per annotator"])
-        self.count_by.currentIndexChanged.connect(lambda _i: self._refresh_counts())
-        self.counts_table = QTableWidget()
-        self.counts_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cases = CaseCounts()
+        self.cases.grouping_changed.connect(lambda _grouping: self._refresh_counts())
+        self.count_by, self.counts_table = self.cases.count_by, self.cases.table
         self._build_layout()
         self.set_tool("rect")
 
     def _build_layout(self) -> None:
-        top = QHBoxLayout()
-        for title, widget in (
-            ("Set", self.set_combo),
-            ("Label", self.label_filter),
-            ("Annotator", self.annotator_filter),
-            ("Method", self.method_filter),
-        ):
-            top.addWidget(QLabel(title))
-            top.addWidget(widget, 1)
-        top.addWidget(self.progress_label)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(top)
+        left_layout.addWidget(self.filters)
         left_layout.addWidget(self.canvas, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_label, 1)
@@ -157,18 +140,8 @@ class AnnotateView(QWidget):
         right_layout.addWidget(self.labels_list, 3)
         right_layout.addWidget(QLabel("On this image (Delete removes the selected)"))
         right_layout.addWidget(self.annotations_list, 2)
-        counts_head = QHBoxLayout()
-        counts_head.addWidget(QLabel("Cases"))
-        counts_head.addWidget(self.count_by, 1)
-        right_layout.addLayout(counts_head)
-        right_layout.addWidget(self.counts_table, 3)
+        right_layout.addWidget(self.cases, 3)
 
-        for combo in (self.set_combo, self.label_filter, self.annotator_filter, self.method_filter):
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(6)
-        self.progress_label.setMinimumWidth(40)
         # Small windows squeeze the panels instead of growing the whole main window.
         left.setMinimumSize(160, 120)
         right.setMinimumSize(120, 120)
@@ -216,23 +189,18 @@ class AnnotateView(QWidget):
                 self.taxonomy = default_taxonomy()
                 self.status_label.setText(f"Using the default labels: {exc}")
         self.group_index = 0
-        for combo in (self.set_combo, self.label_filter, self.annotator_filter, self.method_filter):
-            combo.blockSignals(True)
-            combo.clear()
-        if project is not None:
-            for key, title in image_sets(project):
-                self.set_combo.addItem(title, key)
-            self.set_combo.addItem("Browser selection", "selection")
-            self.label_filter.addItem(ALL, None)
-            for label in self.taxonomy.labels:
-                self.label_filter.addItem(label.title, label.id)
-            self._fill_annotator_filter()
-            self.method_filter.addItem(ALL, None)
-            for method in project.methods():
-                self.method_filter.addItem(method["name"], method["name"])
+        if project is None:
+            self.filters.clear()
+        else:
+            from core.annotations.store import annotators
+
+            self.filters.fill(
+                image_sets(project),
+                [(label.id, label.title) for label in self.taxonomy.labels],
+                annotators(project),
+                [method["name"] for method in project.methods()],
+            )
         self._fill_compared(project)
-        for combo in (self.set_combo, self.label_filter, self.annotator_filter, self.method_filter):
-            combo.blockSignals(False)
         self._show_labels()
         self.rebuild_queue()
 
@@ -249,15 +217,7 @@ class AnnotateView(QWidget):
     def _fill_annotator_filter(self) -> None:
         from core.annotations.store import annotators
 
-        current = self.annotator_filter.currentData()
-        self.annotator_filter.blockSignals(True)
-        self.annotator_filter.clear()
-        self.annotator_filter.addItem(ALL, None)
-        for name in annotators(self.project):
-            self.annotator_filter.addItem(name, name)
-        found = self.annotator_filter.findData(current)
-        self.annotator_filter.setCurrentIndex(max(found, 0))
-        self.annotator_filter.blockSignals(False)
+        self.filters.set_annotators(annotators(self.project))
 
     def show_images(self, images: list[ImageRecord]) -> None:
         """Browser selection: several images become the queue; one image is jumped to."""
@@ -288,25 +248,19 @@ class AnnotateView(QWidget):
 
     def rebuild_queue(self) -> None:
         """Recompute the queue from the set and the filters, keeping the current image."""
-        from core.annotations.sets import images_in_set
-        from core.annotations.store import annotations
-        from core.annotations.summary import image_method
+        from core.annotations.sets import review_queue
 
         current = self.current
         self.queue = []
         if self.project is not None:
-            key = self.set_combo.currentData() or "all"
-            images = self.selection if key == "selection" else images_in_set(self.project, key)
-            label, who = self.label_filter.currentData(), self.annotator_filter.currentData()
-            if label is not None or who is not None:
-                flagged = {
-                    a.image_id for a in annotations(self.project, label=label, annotator=who)
-                }
-                images = [image for image in images if image.id in flagged]
-            if (method := self.method_filter.currentData()) is not None:
-                by_method = image_method(self.project)
-                images = [image for image in images if by_method.get(image.id) == method]
-            self.queue = images
+            self.queue = review_queue(
+                self.project,
+                self.set_combo.currentData() or "all",
+                selection=self.selection,
+                label=self.label_filter.currentData(),
+                annotator=self.annotator_filter.currentData(),
+                method=self.method_filter.currentData(),
+            )
         ids = [image.id for image in self.queue]
         self.index = ids.index(current.id) if current is not None and current.id in ids else 0
         self._show_current()
@@ -367,27 +321,10 @@ class AnnotateView(QWidget):
     # -- labels and tools ----------------------------------------------------------------
 
     def _group_colour(self, group_id: str) -> QColor:
-        ids = [group.id for group in self.taxonomy.groups] if self.taxonomy else []
-        index = ids.index(group_id) if group_id in ids else len(ids)
-        return QColor(GROUP_COLOURS[index % len(GROUP_COLOURS)])
+        return self.labels_list.group_colour(group_id)
 
     def _show_labels(self) -> None:
-        self.labels_list.clear()
-        if self.taxonomy is None:
-            return
-        for g_index, group in enumerate(self.taxonomy.groups):
-            active = g_index == self.group_index
-            head = QListWidgetItem(f"{'>' if active else ' '} {group.title}")
-            font = head.font()
-            font.setBold(True)
-            head.setFont(font)
-            head.setForeground(self._group_colour(group.id))
-            self.labels_list.addItem(head)
-            if not active:
-                continue
-            for number, label in enumerate(group.labels, start=1):
-                mark = " *" if label.id == self.last_label else ""
-                self.labels_list.addItem(f"    {number}  {label.title}{mark}")
+        self.labels_list.show_taxonomy(self.taxonomy, self.group_index, self.last_label)
 
     def cycle_group(self, step: int = 1) -> None:
         if self.taxonomy:
@@ -517,25 +454,12 @@ class AnnotateView(QWidget):
     def _refresh_counts(self) -> None:
         from core.annotations.summary import counts
 
-        self.counts_table.clear()
         if self.project is None:
+            self.cases.clear()
             return
-        by = ("method", "prompt", "annotator")[self.count_by.currentIndex()]
-        table = counts(self.project, by)
-        columns = sorted({key for row in table.values() for key in row})
-        rows = [label for label in (lab.id for lab in self.taxonomy.labels) if label in table]
-        rows += sorted(set(table) - set(rows))
-        self.counts_table.setRowCount(len(rows))
-        self.counts_table.setColumnCount(len(columns))
-        self.counts_table.setHorizontalHeaderLabels(columns)
-        self.counts_table.setVerticalHeaderLabels([self.taxonomy.title(r) for r in rows])
-        for r, label in enumerate(rows):
-            for c, column in enumerate(columns):
-                value = table[label].get(column, 0)
-                item = QTableWidgetItem(str(value) if value else "")
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.counts_table.setItem(r, c, item)
-        self.counts_table.resizeColumnsToContents()
+        order = [label.id for label in self.taxonomy.labels]
+        table = counts(self.project, self.cases.grouping)
+        self.cases.show_counts(table, order, self.taxonomy.title)
 
     # -- keyboard ------------------------------------------------------------------------
 

@@ -47,3 +47,26 @@ def images_in_set(project: Project, key: str) -> list[ImageRecord]:
     if kind == "prompt":
         return [i for i in project.images() if str(i.meta.get("prompt_id")) == value]
     raise IrisError(f"unknown image set {key!r}; use all, run:ID, method:ID or prompt:ID")
+
+
+def review_queue(
+    project: Project,
+    key: str,
+    *,
+    selection: list[ImageRecord] | None = None,
+    label: str | None = None,
+    annotator: str | None = None,
+    method: str | None = None,
+) -> list[ImageRecord]:
+    """The images an annotator walks: set ``key`` (or ``selection`` for ``"selection"``),
+    kept to those flagged with ``label`` / by ``annotator`` and made by ``method``."""
+    from core.annotations.store import annotations
+
+    images = list(selection or []) if key == "selection" else images_in_set(project, key)
+    if label is not None or annotator is not None:
+        flagged = {a.image_id for a in annotations(project, label=label, annotator=annotator)}
+        images = [image for image in images if image.id in flagged]
+    if method is not None:
+        by_method = image_method(project)
+        images = [image for image in images if by_method.get(image.id) == method]
+    return images
