@@ -24,7 +24,7 @@ MAX_DATA_FILE_BYTES = 256 * MiB
 class FileReadError(IrisError):
     """A file cannot be read safely. ``reason`` is a short stable code, ``detail`` the specifics.
 
-    Reason codes: ``missing``, ``not-a-file``, ``too-large``, ``unreadable``.
+    Reason codes: ``missing``, ``not-a-file``, ``too-large``, ``unreadable``, ``not-utf8``.
     Same shape as :class:`~core.errors.ImageLoadError`, so a caller can re-raise
     it as its own error type with the same fields.
     """
@@ -98,3 +98,20 @@ def read_bounded(path: str | os.PathLike, limit: int, label: str | None = None) 
     if len(data) > limit:  # it grew after the stat
         raise _too_large(label, None, limit)
     return data
+
+
+def decode_text(data: bytes, label: str) -> str:
+    """``data`` as strict UTF-8 (a leading byte-order mark dropped), else FileReadError.
+
+    The error names the byte offset and line of the first invalid byte:
+    ``ann.csv: not-utf8 (invalid byte 0xff at offset 1234, line 5)``.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        offset = exc.start
+        line = data.count(b"\n", 0, offset) + 1
+        byte = data[offset : offset + 1].hex()
+        raise FileReadError(
+            label, "not-utf8", f"invalid byte 0x{byte} at offset {offset}, line {line}"
+        ) from None

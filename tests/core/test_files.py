@@ -46,3 +46,13 @@ def test_refuses_a_fifo_without_blocking(tmp_path):
 def test_refuses_dev_zero():
     with pytest.raises(FileReadError, match="not-a-file .a device."):
         read_bounded("/dev/zero", 10)
+
+
+def test_decode_text_is_strict_and_names_the_offset_and_line():
+    from core.files import decode_text
+
+    assert decode_text("é\n".encode(), "a.csv") == "é\n"
+    assert decode_text(b"\xef\xbb\xbfuuid", "a.csv") == "uuid"  # Excel's byte-order mark
+    with pytest.raises(FileReadError) as info:
+        decode_text(b"ok\nline two \xff here", "a.csv")
+    assert str(info.value) == "a.csv: not-utf8 (invalid byte 0xff at offset 12, line 2)"
