@@ -20,6 +20,7 @@ from typing import Any
 from core.errors import Cancelled
 from core.gemini.config import base_url, retry_base_seconds
 from core.methods.base import MethodFailed
+from core.redact import redact, redact_data, register_secret
 
 POLL_S = 0.02
 MAX_BACKOFF_FACTOR = 8
@@ -107,12 +108,18 @@ def transient_reason(exc: BaseException) -> str | None:
 
 
 def _status_text(exc: BaseException) -> str:
+    """One line about ``exc``, redacted: HTTP errors may quote the request, key included."""
     code = getattr(exc, "code", None)
     status = getattr(exc, "status", None)
     message = getattr(exc, "message", None)
     if code is not None:
-        return f"HTTP {code} {status or ''}: {message or ''}".strip()
-    return f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+        return redact(f"HTTP {code} {status or ''}: {message or ''}".strip())
+    return redact(f"{type(exc).__name__}: {exc}".strip().rstrip(":"))
+
+
+def _failed(reason: str, detail: str, meta: dict[str, Any]) -> MethodFailed:
+    """A MethodFailed whose text and meta (server-supplied strings) carry no key."""
+    return MethodFailed(reason, redact(detail), redact_data(meta))
 
 
 async def _wait(awaitable, cancel: threading.Event | None):
@@ -171,14 +178,14 @@ def parse_response(response, latency_s: float, attempts: int) -> EditResponse:
             detail = reason + (
                 f" ({feedback.block_reason_message})" if feedback.block_reason_message else ""
             )
-            raise MethodFailed("blocked-prompt", detail, {**common, "block_reason": reason})
-        raise MethodFailed("no-candidates", "the response had no candidates", common)
+            raise _failed("blocked-prompt", detail, {**common, "block_reason": reason})
+        raise _failed("no-candidates", "the response had no candidates", common)
     candidate = response.candidates[0]
     finish = candidate.finish_reason
     finish = getattr(finish, "value", str(finish)) if finish is not None else ""
     parts = (candidate.content.parts if candidate.content else None) or []
-    thoughts = "\n\n".join(p.text for p in parts if p.thought and p.text)
-    text = "\n\n".join(p.text for p in parts if not p.thought and p.text)
+    thoughts = redact("\n\n".join(p.text for p in parts if p.thought and p.text))
+    text = redact("\n\n".join(p.text for p in parts if not p.thought and p.text))
     drafts = [
         p.inline_data.data for p in parts if p.thought and p.inline_data and p.inline_data.data
     ]
@@ -186,8 +193,8 @@ def parse_response(response, latency_s: float, attempts: int) -> EditResponse:
     meta = {**common, "finish_reason": finish, "thoughts": thoughts, "text": text}
     if not images:
         if finish in BLOCKED_FINISH:
-            raise MethodFailed("blocked-output", finish, meta)
-        raise MethodFailed("no-image", finish or "the response carried no image", meta)
+            raise _failed("blocked-output", finish, meta)
+        raise _failed("no-image", finish or "the response carried no image", meta)
     final = images[-1].inline_data
     return EditResponse(
         image=final.data,
@@ -224,18 +231,18 @@ def parse_text_response(response, latency_s: float, attempts: int) -> TextRespon
         feedback = response.prompt_feedback
         if feedback is not None and feedback.block_reason is not None:
             reason = getattr(feedback.block_reason, "value", str(feedback.block_reason))
-            raise MethodFailed("blocked-prompt", reason, meta)
-        raise MethodFailed("no-candidates", "the response had no candidates", meta)
+            raise _failed("blocked-prompt", reason, meta)
+        raise _failed("no-candidates", "the response had no candidates", meta)
     candidate = response.candidates[0]
     finish = candidate.finish_reason
     finish = getattr(finish, "value", str(finish)) if finish is not None else ""
     parts = (candidate.content.parts if candidate.content else None) or []
-    text = "\n\n".join(p.text for p in parts if not p.thought and p.text)
+    text = redact("\n\n".join(p.text for p in parts if not p.thought and p.text))
     if not text.strip():
-        raise MethodFailed("no-text", finish or "the response carried no text", meta)
+        raise _failed("no-text", finish or "the response carried no text", meta)
     return TextResponse(
         text=text,
-        thoughts="\n\n".join(p.text for p in parts if p.thought and p.text),
+        thoughts=redact("\n\n".join(p.text for p in parts if p.thought and p.text)),
         finish_reason=finish,
         model_version=response.model_version or "",
         latency_s=latency_s,
@@ -252,6 +259,7 @@ async def _edit(
     http = {"timeout": int(request.timeout_s * 1000)}
     if base_url():
         http.update(base_url=base_url(), api_version="v1beta")
+    register_secret(key)  # whoever passed it, no message about this request may show it
     client = genai.Client(api_key=key, http_options=types.HttpOptions(**http))
     contents: list[Any] = []
     if request.image is not None:
@@ -279,11 +287,11 @@ async def _edit(
                 meta = {"attempts": attempt, "errors": failures}
                 if reason is None:
                     if isinstance(exc, ValueError):  # JSON or schema errors in the answer
-                        raise MethodFailed("bad-response", _status_text(exc), meta) from None
-                    raise MethodFailed("api-error", _status_text(exc), meta) from None
+                        raise _failed("bad-response", _status_text(exc), meta) from None
+                    raise _failed("api-error", _status_text(exc), meta) from None
                 if attempt > request.max_retries:
                     detail = f"{failures[-1]} (after {attempt} attempts)"
-                    raise MethodFailed(reason, detail, meta) from None
+                    raise _failed(reason, detail, meta) from None
                 factor = min(2 ** (attempt - 1), MAX_BACKOFF_FACTOR)
                 await _sleep(retry_base_seconds() * factor, cancel)
                 continue

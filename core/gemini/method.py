@@ -9,6 +9,7 @@ from core.gemini.keys import api_key
 from core.imageio import encode_png, load_image
 from core.jobs import check_cancelled
 from core.methods.base import Method, MethodFailed, MethodOutput, Param
+from core.redact import redact, redact_data
 
 
 def _prompt(params: dict[str, Any], project_dir: str | None):
@@ -61,7 +62,8 @@ def run_gemini(pixels, params, *, progress, cancel, context) -> MethodOutput:
         pixels_out = load_image(response.image, name=f"{params['model']} output").pixels
         drafts = [load_image(d, name="draft").pixels for d in response.drafts]
     except Exception as exc:
-        raise MethodFailed("bad-image", str(exc), {**prompt_meta, **response.meta()}) from None
+        meta = redact_data({**prompt_meta, **response.meta()})
+        raise MethodFailed("bad-image", redact(str(exc)), meta) from None
     progress(1, 1)
     meta = {**prompt_meta, **response.meta()}
     return MethodOutput(

@@ -29,6 +29,7 @@ from core.methods.registry import get_method
 from core.project import Project
 from core.project.records import ResultRecord, RunRecord
 from core.project.store import now
+from core.redact import error_text, redact
 
 RUN_KIND = "iterate"
 RUN_SEED_STRIDE = 10_007
@@ -264,7 +265,7 @@ def continue_run(
                     on_step(event)
                 if event.status != "ok":
                     status = chain.stop_status
-                    project.set_run_status(run.id, status, event.error)
+                    project.set_run_status(run.id, status, event.error and redact(event.error))
                     return RunOutcome(
                         run.name, run.id, run.group_name, status, spec.steps, index - 1, event.error
                     )
@@ -272,7 +273,7 @@ def continue_run(
             project.set_run_status(run.id, "cancelled", "cancelled by the user")
             raise
         except BaseException as exc:
-            project.set_run_status(run.id, "failed", f"{type(exc).__name__}: {exc}")
+            project.set_run_status(run.id, "failed", error_text(exc))
             raise
         project.set_run_status(run.id, "done")
         return RunOutcome(run.name, run.id, run.group_name, "done", spec.steps, spec.steps, None)
