@@ -38,7 +38,13 @@ def prepare_qt_environment(headless_ok: bool) -> None:
 
 
 def application():
-    """The one QApplication, created on first use with IRIS's names and icon."""
+    """The one QApplication, created on first use with IRIS's names and icon.
+
+    Triton is blocked first, before any GL surface can exist (see app/triton_guard.py).
+    """
+    from app.triton_guard import block_triton
+
+    block_triton()
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
