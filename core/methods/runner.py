@@ -4,7 +4,10 @@ One call is one run (kind ``restore``). Each input x repeat is one result:
 the output image (kind ``restored``, parent = the input), the parameters,
 timings, device and whatever the method reports (model metadata, thought
 summaries, token usage). A method that fails on one image (a blocked prompt, a
-refused model) becomes a failed result with its reason; the others go on.
+refused model, an input that cannot be read, not enough memory) becomes a
+failed result with its reason; the others go on. An image too large for the
+memory available is refused before it is loaded (:mod:`core.methods.memory`).
+Every stored error text and meta is redacted of API keys.
 """
 
 from __future__ import annotations
@@ -20,9 +23,13 @@ from typing import Any
 from core.errors import Cancelled, IrisError
 from core.jobs import ProgressFn, check_cancelled, no_progress
 from core.methods.base import MethodContext, MethodFailed
+from core.methods.memory import is_out_of_memory, memory_shortfall
 from core.methods.registry import get_method
 from core.project import Project
 from core.project.store import now
+from core.redact import error_text, redact, redact_data
+
+OUT_OF_MEMORY = "out-of-memory"
 
 PROGRESS_SCALE = 1000
 
@@ -99,7 +106,7 @@ def restore_images(
         unit = 0
         try:
             for record in inputs:
-                loaded = project.load_pixels(record)
+                pixels, failure = _load_input(project, method.kind, record)
                 for index in range(repeat):
                     check_cancelled(cancel)
                     base = unit * PROGRESS_SCALE
@@ -108,21 +115,29 @@ def restore_images(
                         fraction = min(max(done / count, 0.0), 1.0) if count else 0.0
                         progress(base + int(fraction * (PROGRESS_SCALE - 1)), total)
 
-                    result = _run_one(
-                        project, method, values, loaded.pixels, record, index, run.id, method_id,
-                        context, inner, cancel,
-                    )  # fmt: skip
+                    if failure is not None:
+                        reason, error = failure
+                        result = _store_failure(
+                            project, method, values, record, index, run.id, context,
+                            reason, error, {}, now(), time.perf_counter(),
+                        )  # fmt: skip
+                    else:
+                        result = _run_one(
+                            project, method, values, pixels, record, index, run.id, method_id,
+                            context, inner, cancel,
+                        )  # fmt: skip
                     result.run = run.name
                     results.append(result)
                     if on_result is not None:
                         on_result(result)
                     unit += 1
                     progress(unit * PROGRESS_SCALE, total)
+                pixels = None  # the next input's pixels must not sit beside these
         except Cancelled:
             project.set_run_status(run.id, "cancelled", "cancelled by the user")
             raise
         except BaseException as exc:
-            project.set_run_status(run.id, "failed", f"{type(exc).__name__}: {exc}")
+            project.set_run_status(run.id, "failed", error_text(exc))
             raise
         failed = [r for r in results if r.status != "ok"]
         status = "failed" if failed and len(failed) == len(results) else "done"
@@ -130,42 +145,82 @@ def restore_images(
     return results
 
 
-def _run_one(
-    project, method, values, pixels, record, index, run_id, method_id, context, progress, cancel
-) -> RestoreResult:
-    started_at = now()
-    start = time.perf_counter()
-    base_meta = {
+def _load_input(project, kind: str, record) -> tuple[Any, tuple[str, str] | None]:
+    """(pixels, None), or (None, (reason, error)) when the input is too large or unreadable."""
+    shortfall = memory_shortfall(kind, record.width, record.height)
+    if shortfall is not None:
+        return None, (OUT_OF_MEMORY, f"{record.name}: {shortfall}")
+    try:
+        return project.load_pixels(record).pixels, None
+    except MemoryError as exc:
+        return None, (OUT_OF_MEMORY, f"out of memory loading {record.name}: {error_text(exc)}")
+    except IrisError as exc:
+        return None, (type(exc).__name__, str(exc))
+
+
+def _base_meta(method, values, record, index, context) -> dict[str, Any]:
+    return {
         "method": method.name,
         "params": values,
         "repeat": index,
         "device": context.device,
         "input_image_id": record.id,
     }
+
+
+def _store_failure(
+    project, method, values, record, index, run_id, context, reason, error, meta, started_at, start
+) -> RestoreResult:
+    """One failed result row (redacted): every input x repeat gets a row, whatever went wrong."""
+    seconds = time.perf_counter() - start
+    error = redact(error)
+    meta = {**_base_meta(method, values, record, index, context), **meta, "reason": reason}
+    row = project.add_result(
+        run_id, status="failed", input_image_id=record.id, error=error, seconds=seconds,
+        started_at=started_at, meta=redact_data(meta),
+    )  # fmt: skip
+    return _summary(row, method, record, index, context, None, error, seconds)
+
+
+def _run_one(
+    project, method, values, pixels, record, index, run_id, method_id, context, progress, cancel
+) -> RestoreResult:
+    started_at = now()
+    start = time.perf_counter()
+    failure = (project, method, values, record, index, run_id, context)
     try:
         output = method(pixels, values, progress=progress, cancel=cancel, context=context)
     except Cancelled:
         raise
     except MethodFailed as exc:
-        seconds = time.perf_counter() - start
-        meta = {**base_meta, **exc.meta, "reason": exc.reason}
-        row = project.add_result(
-            run_id, status="failed", input_image_id=record.id, error=str(exc),
-            seconds=seconds, started_at=started_at, meta=meta,
-        )  # fmt: skip
-        return _summary(row, method, record, index, context, None, str(exc), seconds)
+        return _store_failure(*failure, exc.reason, str(exc), exc.meta, started_at, start)
     except IrisError as exc:
-        seconds = time.perf_counter() - start
-        meta = {**base_meta, "reason": type(exc).__name__}
-        row = project.add_result(
-            run_id, status="failed", input_image_id=record.id, error=str(exc),
-            seconds=seconds, started_at=started_at, meta=meta,
+        return _store_failure(*failure, type(exc).__name__, str(exc), {}, started_at, start)
+    except Exception as exc:
+        if not is_out_of_memory(exc):
+            raise
+        error = f"out of memory: {error_text(exc)}"
+        return _store_failure(*failure, OUT_OF_MEMORY, error, {}, started_at, start)
+    try:
+        return _store_output(
+            project, method, values, output, record, index, run_id, method_id, context,
+            started_at, start,
         )  # fmt: skip
-        return _summary(row, method, record, index, context, None, str(exc), seconds)
+    except MemoryError as exc:  # encoding a huge output: the result row says so
+        output = None
+        error = f"out of memory storing the output: {error_text(exc)}"
+        return _store_failure(*failure, OUT_OF_MEMORY, error, {}, started_at, start)
+
+
+def _store_output(
+    project, method, values, output, record, index, run_id, method_id, context, started_at, start
+) -> RestoreResult:
+    """The output image, its drafts and the ok result row, with the method's (redacted) meta."""
     seconds = time.perf_counter() - start
-    meta = {**base_meta, **output.meta, "seconds": round(seconds, 4)}
+    base_meta = _base_meta(method, values, record, index, context)
+    meta = redact_data({**base_meta, **output.meta, "seconds": round(seconds, 4)})
     if output.thoughts:
-        meta["thoughts"] = output.thoughts
+        meta["thoughts"] = redact(output.thoughts)
     suffix = f" #{index + 1}" if index else ""
     provenance = {
         "name": f"{record.name} [{method.stored_name(values)}]{suffix}",
