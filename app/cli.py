@@ -2,18 +2,26 @@
 
 Each subcommand module exposes ``add_parser(subparsers)`` and a ``run(args)``
 function returning the exit code. Errors print one line, ``iris: error: ...``,
-and exit non-zero (2 for usage, 1 for everything else).
+and exit non-zero (2 for usage, 1 for everything else). An unexpected error (a
+bug) prints one line naming the command and the log holding its traceback, and
+exits 70; an interrupt exits 130. Every printed error is redacted of API keys.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from core.errors import IrisError
+from core.redact import redact
 from core.version import __version__
+
+EXIT_UNEXPECTED = 70  # EX_SOFTWARE: an internal error
+EXIT_INTERRUPTED = 130
 
 # Subcommand modules, in the order ``iris --help`` lists them.
 COMMAND_MODULES = [
@@ -65,22 +73,34 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``iris`` console script; without a command it opens the GUI."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(args_list)
+    command = "iris"
     try:
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        command = f"iris {args.command}" if args.command else "iris"
         if args.smoke_test:
             from app.smoke import run_smoke_test
 
             return run_smoke_test(args.smoke_screenshot)
         if args.command is None:
+            command = "iris gui"
             args = parser.parse_args([*args_list, "gui"])
         return int(args.run(args) or 0)
     except IrisError as exc:
-        print(f"iris: error: {exc}", file=sys.stderr)
+        print(f"iris: error: {redact(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("iris: interrupted", file=sys.stderr)
-        return 130
+        print(f"{command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (``iris ... | head``): nothing to report
+        with contextlib.suppress(Exception):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except Exception as exc:  # a bug: one line for the user, the traceback in the log
+        from core.crashlog import crash_message, record_crash
+
+        print(f"{command}: {crash_message(exc, record_crash(exc, command))}", file=sys.stderr)
+        return EXIT_UNEXPECTED
 
 
 def main_gui() -> int:

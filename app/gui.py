@@ -94,6 +94,9 @@ def launch(
     settings = Settings()
     worker = ComputeWorker()
     window = MainWindow(settings, worker)
+    from app.excepthook import install
+
+    undo_excepthook = install(window.report_error)  # uncaught errors: logged, one line shown
     exit_code = 0
     failed: list[str] = []
 
@@ -126,6 +129,7 @@ def launch(
     finally:
         worker.shutdown()
         window.close()
+        undo_excepthook()
     return exit_code
 
 

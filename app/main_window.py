@@ -25,6 +25,7 @@ from app.tools import TOOLS
 from app.views import VIEWS, ViewContext, ordered_view_names
 from app.worker import ComputeWorker, JobHandle
 from core.errors import IrisError
+from core.redact import redact
 
 
 class MainWindow(QMainWindow):
@@ -338,12 +339,20 @@ class MainWindow(QMainWindow):
             self.cancel_button.setEnabled(False)
             self.job_label.setText("")
         if handle.state == "failed":
-            self.report_error(f"{handle.name} failed", handle.error or "", handle.traceback)
+            message = handle.error or ""
+            if handle.log_path:  # a bug: the traceback is in the log, never in the dialog
+                message = f"unexpected error: {message} (details in {handle.log_path})"
+            self.report_error(f"{handle.name} failed", message)
         elif handle.state == "cancelled":
             self.show_status(f"{handle.name} cancelled")
 
     def report_error(self, title: str, message: str, details: str | None = None) -> None:
-        """Show what went wrong without blocking the event loop (the dialog is window-modal)."""
+        """Show what went wrong without blocking the event loop (the dialog is window-modal).
+
+        Every text is redacted of API keys: messages may quote a failed request.
+        """
+        title, message = redact(title), redact(message)
+        details = redact(details) if details else None
         self.last_error = f"{title}: {message}"
         self.show_status(self.last_error, 15000)
         box = QMessageBox(

@@ -25,7 +25,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from core.device import DeviceInfo, resolve_device
-from core.errors import Cancelled
+from core.errors import Cancelled, IrisError
+from core.redact import error_text, redact
 
 PROGRESS_INTERVAL_S = 0.05
 _RUNNING_WORKERS: set[ComputeWorker] = set()
@@ -55,6 +56,8 @@ class JobHandle(QObject):
         self.result: Any = None
         self.error: str | None = None
         self.traceback: str | None = None
+        self.log_path: str | None = None
+        """Where an unexpected error's traceback was logged (None for an IrisError)."""
         self.last_progress: tuple[int, int] = (0, 0)
 
     def cancel(self) -> None:
@@ -81,7 +84,7 @@ class _Executor(QObject):
     job_started = Signal(int)
     job_progress = Signal(int, int, int)
     job_succeeded = Signal(int, object)
-    job_failed = Signal(int, str, str)
+    job_failed = Signal(int, str, str, str)  # id, message, traceback, log path ("" for IrisError)
     job_cancelled = Signal(int)
 
     @Slot(object)
@@ -106,12 +109,23 @@ class _Executor(QObject):
         except Cancelled:
             self.job_cancelled.emit(job.id)
         except BaseException as exc:  # every failure must reach the GUI, never kill the thread
-            self.job_failed.emit(job.id, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            self._report_failure(job, exc)
         else:
             if job.cancel.is_set():
                 self.job_cancelled.emit(job.id)
             else:
                 self.job_succeeded.emit(job.id, result)
+
+    def _report_failure(self, job: _Job, exc: BaseException) -> None:
+        """Emit the redacted error; an unexpected one (a bug) also goes to the log file."""
+        trace = redact(traceback.format_exc())
+        if isinstance(exc, IrisError):
+            self.job_failed.emit(job.id, error_text(exc), trace, "")
+            return
+        from core.crashlog import one_line, record_crash
+
+        log = record_crash(exc, f"job {getattr(job.fn, '__name__', 'job')}")
+        self.job_failed.emit(job.id, one_line(exc), trace, str(log or "<not written>"))
 
 
 def _resolve_device_job(choice: str, *, progress: Callable, cancel: threading.Event) -> DeviceInfo:
@@ -229,10 +243,10 @@ class ComputeWorker(QObject):
             handle.finished.emit("done")
             self.job_finished.emit(handle)
 
-    def _on_failed(self, job_id: int, message: str, trace: str) -> None:
+    def _on_failed(self, job_id: int, message: str, trace: str, log: str) -> None:
         handle = self._finish(job_id, "failed")
         if handle:
-            handle.error, handle.traceback = message, trace
+            handle.error, handle.traceback, handle.log_path = message, trace, log or None
             handle.failed.emit(message, trace)
             handle.finished.emit("failed")
             self.job_finished.emit(handle)

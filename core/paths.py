@@ -23,3 +23,11 @@ def user_data_dir() -> Path:
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Application Support" / "IRIS"
     return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "iris"
+
+
+LOG_NAME = "iris.log"
+
+
+def log_file() -> Path:
+    """The log IRIS appends unexpected errors (with their tracebacks) to, in the user data folder."""
+    return user_data_dir() / LOG_NAME
