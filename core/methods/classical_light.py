@@ -67,7 +67,9 @@ def run_dehaze(pixels, params, *, progress, cancel, context) -> MethodOutput:
     dark = dark_channel(pixels, patch)
     flat = dark.ravel()
     count = max(1, int(flat.size * 0.001))
-    brightest = np.argpartition(flat, -count)[-count:]
+    # The haziest 0.1% by dark channel, ties broken by brightness: argpartition's tie order
+    # differs between NumPy releases, and flat regions tie.
+    brightest = np.lexsort((pixels.reshape(-1, 3).sum(axis=1), flat))[-count:]
     airlight = pixels.reshape(-1, 3)[brightest].max(axis=0)
     airlight = np.maximum(airlight, 1e-3).astype(np.float32)
     check_cancelled(cancel)
