@@ -46,6 +46,7 @@ def add_parser(subparsers) -> None:
 
 def resolve_images(project_dir: str, specs: list[str]) -> list[int]:
     """Image ids from ids, project image names or files (imported on the way)."""
+    from core.imageio import read_image_file
     from core.project import Project
     from core.project.blobs import sha256_of
     from core.project.importer import import_paths
@@ -60,7 +61,7 @@ def resolve_images(project_dir: str, specs: list[str]) -> list[int]:
             if spec.isdigit():
                 ids.append(project.image(int(spec)).id)
             elif path.is_file():
-                found = project.find_images(sha256_of(path.read_bytes()))
+                found = project.find_images(sha256_of(read_image_file(path)))
                 if not found:
                     report = import_paths(project.path, [path])
                     if report.errors:

@@ -57,12 +57,17 @@ class BatchScorer:
 
     def _read(self, path: str):
         """(sha256, bytes, error) of a file; an unreadable file gives its error instead."""
+        from core.files import FileReadError, read_bounded
+        from core.imageio import max_file_bytes
+        from core.limits import max_pixels_from_env
+
+        # Bounded by the largest file an image within the pixel limit can be; the content
+        # is hashed even when decoding will refuse it, so its error row resumes by content.
+        limit = max_file_bytes(self.max_pixels or max_pixels_from_env(), 1)
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            reason = "missing" if isinstance(exc, FileNotFoundError) else "unreadable"
-            return "", b"", f"{path}: {reason} ({exc.strerror or exc})"
+            data = read_bounded(path, limit)
+        except FileReadError as exc:
+            return "", b"", str(exc)
         return sha256_bytes(data), data, None
 
     def _decode(self, data: bytes, label: str):

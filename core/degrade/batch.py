@@ -23,7 +23,7 @@ import numpy as np
 from core.degrade.base import DegradationError
 from core.degrade.recipe import Recipe, apply_recipe, check_seed
 from core.errors import IrisError
-from core.imageio import load_image, to_uint, write_atomic
+from core.imageio import load_image, read_image_file, to_uint, write_atomic
 from core.jobs import check_cancelled
 
 TEXT_KEY = "iris-degradation"
@@ -51,11 +51,9 @@ def encode_degraded_png(pixels: np.ndarray, recipe: Recipe, seed: int) -> bytes:
 
 def read_provenance(source: str | Path | bytes) -> dict[str, Any] | None:
     """The recipe and seed embedded in a degraded PNG, or None when it has none."""
-    from PIL import Image
+    from core.imageio import read_png_text
 
-    handle = io.BytesIO(source) if isinstance(source, bytes) else source
-    with Image.open(handle) as image:
-        text = getattr(image, "text", {}).get(TEXT_KEY)
+    text = read_png_text(source, TEXT_KEY)
     return json.loads(text) if text else None
 
 
@@ -207,7 +205,7 @@ def degrade_paths_into_project(
         for path in expand_paths(paths):
             if str(path) in refused:
                 continue
-            found = project.find_images(sha256_of(path.read_bytes()), kind="imported")
+            found = project.find_images(sha256_of(read_image_file(path)), kind="imported")
             if found and found[0].id not in clean_ids:
                 clean_ids.append(found[0].id)
     made = degrade_into_project(

@@ -28,25 +28,29 @@ def load_depth_file(path: str | Path) -> np.ndarray:
     path = Path(path)
     if not path.is_file():
         raise DegradationError(f"haze: depth file {path} does not exist")
-    if path.suffix.lower() == ".npy":
-        try:
-            depth = np.load(path, allow_pickle=False).astype(np.float32)
-        except (OSError, ValueError) as exc:
-            raise DegradationError(f"haze: cannot read depth file {path} ({exc})") from exc
-    else:
-        import cv2  # lazy
+    from core.errors import IrisError
 
-        raw = cv2.imread(str(path), cv2.IMREAD_UNCHANGED | cv2.IMREAD_ANYDEPTH)
-        if raw is None:
-            raise DegradationError(f"haze: cannot read depth file {path} (not an image)")
-        if raw.dtype != np.uint16:
-            raise DegradationError(
-                f"haze: depth image {path} must be 16-bit (millimetres), got {raw.dtype}"
-            )
-        if raw.ndim == 3:
-            raw = raw[..., 0]
-        depth = raw.astype(np.float32) / 1000.0
-        depth[raw == 0] = np.nan
+    try:
+        if path.suffix.lower() == ".npy":
+            from core.depth.raw_headers import load_npy
+
+            depth = load_npy(path).astype(np.float32)
+        else:
+            from core.imageio import load_native
+
+            raw = load_native(path).values
+            if raw.dtype != np.uint16:
+                raise DegradationError(
+                    f"haze: depth image {path} must be 16-bit (millimetres), got {raw.dtype}"
+                )
+            if raw.ndim == 3:
+                raw = raw[..., 0]
+            depth = raw.astype(np.float32) / 1000.0
+            depth[raw == 0] = np.nan
+    except DegradationError:
+        raise
+    except IrisError as exc:
+        raise DegradationError(f"haze: cannot read depth file ({exc})") from exc
     if depth.ndim == 3 and depth.shape[2] == 1:
         depth = depth[..., 0]
     if depth.ndim != 2:

@@ -6,8 +6,6 @@ whose order could change a result, no global random state.
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 
 from core.imageio import to_uint
@@ -87,14 +85,9 @@ def jpeg(pixels: np.ndarray, quality: int, subsampling: int = 2) -> np.ndarray:
 
     ``subsampling``: 0 = 4:4:4, 1 = 4:2:2, 2 = 4:2:0 (what most web images use).
     """
-    from PIL import Image
+    from core.imageio import jpeg_round_trip
 
-    buffer = io.BytesIO()
-    Image.fromarray(to_uint(pixels, 8)).save(
-        buffer, format="JPEG", quality=int(quality), subsampling=int(subsampling), optimize=False
-    )
-    decoded = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
-    return np.asarray(decoded, np.float32) / 255.0
+    return jpeg_round_trip(pixels, quality, subsampling)
 
 
 def quantize8(pixels: np.ndarray) -> np.ndarray:

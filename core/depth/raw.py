@@ -34,13 +34,12 @@ class Png16Codec:
         pass
 
     def decode_file(self, path: str | Path, **_options) -> DepthDecoding:
-        try:
-            with Image.open(path) as im:
-                if im.mode not in ("I;16", "I;16B", "I;16L", "I", "L"):
-                    raise IrisError(f"{path}: not a single-channel 16-bit PNG (mode {im.mode})")
-                values = np.asarray(im).astype(np.float32)
-        except OSError as exc:
-            raise IrisError(f"{path}: cannot read as a 16-bit PNG ({exc})") from exc
+        from core.imageio import load_native
+
+        native = load_native(path)
+        if native.values.ndim != 2:
+            raise IrisError(f"{path}: not a single-channel 16-bit PNG (mode {native.info.mode})")
+        values = native.values.astype(np.float32)
         depth = values / MM_PER_M
         depth[values == 0] = np.nan
         return _finish(depth, self.name, path)
@@ -64,11 +63,9 @@ class NpyCodec:
         pass
 
     def decode_file(self, path: str | Path, **_options) -> DepthDecoding:
-        try:
-            array = np.load(path, allow_pickle=False)
-        except (OSError, ValueError) as exc:
-            raise IrisError(f"{path}: cannot read as .npy ({exc})") from exc
-        return _finish(array, self.name, path)
+        from core.depth.raw_headers import load_npy
+
+        return _finish(load_npy(path), self.name, path)
 
     def encode(self, depth: np.ndarray) -> bytes:
         buffer = io.BytesIO()
@@ -97,7 +94,10 @@ class ExrCodec:
         cv2 = _exr_reader()
         if cv2 is None:
             raise IrisError(f"{path}: no OpenEXR reader (this OpenCV build has no OpenEXR)")
-        array = cv2.imread(str(path), cv2.IMREAD_UNCHANGED | cv2.IMREAD_ANYDEPTH)
+        from core.depth.raw_headers import read_exr_bytes
+
+        data = np.frombuffer(read_exr_bytes(path), np.uint8)
+        array = cv2.imdecode(data, cv2.IMREAD_UNCHANGED | cv2.IMREAD_ANYDEPTH)
         if array is None:
             raise IrisError(f"{path}: OpenCV could not read this EXR file")
         return _finish(array, self.name, path)

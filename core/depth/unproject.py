@@ -71,15 +71,14 @@ class Intrinsics:
 
 def exif_focal_35mm(photo: str | Path) -> float | None:
     """The 35 mm-equivalent focal length stored in a photo's EXIF, or None."""
-    from PIL import Image
+    from core.imageio import read_exif
 
     try:
-        with Image.open(photo) as im:
-            exif = im.getexif()
-            value = exif.get_ifd(EXIF_IFD).get(EXIF_FOCAL_35MM) or exif.get(EXIF_FOCAL_35MM)
-    except (OSError, ValueError):
+        value = read_exif(photo).get(EXIF_FOCAL_35MM)
+        focal = float(value) if value else None
+    except (IrisError, TypeError, ValueError):
         return None
-    return float(value) if value else None
+    return focal if focal is not None and math.isfinite(focal) and focal > 0 else None
 
 
 def choose_intrinsics(

@@ -9,7 +9,6 @@ be tried offline. ``delay_s`` makes it slow on purpose (crash and GUI tests).
 
 from __future__ import annotations
 
-import io
 import threading
 import time
 from typing import Any
@@ -45,6 +44,8 @@ def degrade(pixels: np.ndarray, params: dict[str, Any], rng: np.random.Generator
     """One generation of loss: geometry, crop, colour drift, resize jitter, JPEG round trip."""
     from PIL import Image
 
+    from core.imageio import jpeg_round_trip
+
     out = pixels
     if params["follow_prompt"]:
         mirror, turns = prompt_transform(params["prompt"])
@@ -68,11 +69,7 @@ def degrade(pixels: np.ndarray, params: dict[str, Any], rng: np.random.Generator
         factor = 1.0 - rng.uniform(0, jitter)
         small = (max(1, round(size[0] * factor)), max(1, round(size[1] * factor)))
         image = image.resize(small, Image.Resampling.BICUBIC).resize(size, Image.Resampling.BICUBIC)
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=int(params["quality"]))
-    buffer.seek(0)
-    with Image.open(buffer) as decoded:
-        return np.asarray(decoded.convert("RGB"), np.float32) / 255.0
+    return jpeg_round_trip(np.asarray(image, dtype=np.uint8), int(params["quality"]))
 
 
 def run_generation_loss(pixels, params, *, progress, cancel, context) -> MethodOutput:

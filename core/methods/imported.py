@@ -91,11 +91,11 @@ def import_method_outputs(
                 continue
             target = candidates[0]
             try:
-                data = path.read_bytes()
-                loaded = load_image(data, name=str(path))
-            except (ImageLoadError, OSError) as exc:
+                loaded = load_image(path, name=str(path))
+            except ImageLoadError as exc:
                 report.errors.append((str(path), str(exc)))
                 continue
+            data = loaded.data
             sha = sha256_of(data)
             if any(
                 r.parent_id == target.id and r.method_id == method_id

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import IrisError
+from core.imageio import read_image_file
 from core.project import Project
 from core.project.blobs import sha256_of
 from core.project.records import ImageRecord
@@ -76,7 +77,7 @@ def resolve_reference(project: Project, image: ImageRecord, spec: str) -> Refere
             raise IrisError(
                 f"reference {spec!r}: not {', '.join(NAMED)}, an image id, or an existing file"
             )
-        return Reference(sha256_of(path.read_bytes()), path.name, path=path)
+        return Reference(sha256_of(read_image_file(path)), path.name, path=path)
     if ref_id is None:
         return None
     record = project.image(ref_id)

@@ -104,13 +104,14 @@ def score_files(
         raise IrisError(f"full-reference metrics ({names}) need a reference image (--ref)")
     dev = _device(device)
     models = {m: load_metric(m, dev, config) for m in metrics}
-    ref_pixels = load_image(reference).pixels if reference is not None else None
-    ref_sha = sha256_of(Path(reference).read_bytes()) if reference is not None else ""
+    ref_loaded = load_image(reference) if reference is not None else None
+    ref_pixels = ref_loaded.pixels if ref_loaded is not None else None
+    ref_sha = sha256_of(ref_loaded.data) if ref_loaded is not None else ""
     report = ScoreReport()
     for done, path in enumerate(paths):
         check_cancelled(cancel)
-        data = Path(path).read_bytes()
-        pixels = load_image(data, name=str(path)).pixels
+        loaded = load_image(path, name=str(path))
+        data, pixels = loaded.data, loaded.pixels
         for info in infos:
             start = time.perf_counter()
             fr = info.full_reference

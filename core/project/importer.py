@@ -68,14 +68,11 @@ def import_paths(
             progress(done, len(files))
             check_cancelled(cancel)
             try:
-                data = path.read_bytes() if path.is_file() else b""
-                loaded = load_image(data if data else path, max_pixels=max_pixels, name=str(path))
+                loaded = load_image(path, max_pixels=max_pixels, name=str(path))
             except ImageLoadError as exc:
                 report.errors.append((str(path), str(exc)))
                 continue
-            except OSError as exc:
-                report.errors.append((str(path), f"{path}: unreadable ({exc.strerror or exc})"))
-                continue
+            data = loaded.data
             if project.find_images(sha256_of(data), kind="imported"):
                 report.duplicates.append(str(path))
                 continue
