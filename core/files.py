@@ -115,3 +115,14 @@ def decode_text(data: bytes, label: str) -> str:
         raise FileReadError(
             label, "not-utf8", f"invalid byte 0x{byte} at offset {offset}, line {line}"
         ) from None
+
+
+def allow_large_csv_fields() -> None:
+    """Let ``csv`` read fields as large as a file may be (MAX_DATA_FILE_BYTES), no larger.
+
+    The csv module's limit (128 KiB) would refuse a legitimate brush mask; the
+    limit is process-wide, so it is only ever raised, and always to this one value.
+    """
+    import csv
+
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_DATA_FILE_BYTES))

@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import uuid as uuid_module
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -242,106 +242,15 @@ def export_project(
 # -- reading -----------------------------------------------------------------------------
 
 
-def _annotation(data: dict[str, Any]) -> Annotation:
-    kind = data.get("region_kind", "image")
-    return Annotation(
-        uuid=str(data["uuid"]),
-        image_sha256=str(data["image_sha256"]),
-        label=str(data["label"]),
-        annotator=str(data["annotator"]),
-        region_kind=kind,
-        region=regions.normalise(kind, data.get("region") or {}),
-        severity=int(data.get("severity", 1)),
-        note=str(data.get("note") or ""),
-        compared_with=dict(data.get("compared_with") or {}),
-        created_at=str(data.get("created_at", "")),
-        updated_at=str(data.get("updated_at", "")),
-        deleted=bool(int(data.get("deleted", 0) or 0)),
-    )
+def read_file(path: str | Path, sizes: Mapping[str, tuple[int, int]] | None = None) -> Bundle:
+    """Read any of the three formats, recognised by content, validating every field.
 
+    See :mod:`core.annotations.reading`; ``sizes`` (sha256 -> (height, width))
+    checks masks against the images they belong to.
+    """
+    from core.annotations.reading import read_file as read
 
-def from_json(doc: dict[str, Any]) -> Bundle:
-    return Bundle(
-        annotations=[_annotation(item) for item in doc.get("annotations", [])],
-        reviews=list(doc.get("reviews", [])),
-        images={
-            img["sha256"]: {k: v for k, v in img.items() if k != "sha256"}
-            for img in doc.get("images", [])
-        },
-    )
-
-
-def from_csv(text: str) -> Bundle:
-    bundle = Bundle()
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"uuid", "image_sha256", "label", "annotator"} - set(reader.fieldnames or [])
-    if missing:
-        raise ExchangeError(f"CSV lacks the columns {', '.join(sorted(missing))}")
-    for row in reader:
-        data = dict(row)
-        data["region"] = json.loads(row.get("region") or "{}")
-        data["compared_with"] = json.loads(row.get("compared_with") or "{}")
-        bundle.annotations.append(_annotation(data))
-        if row.get("image_name"):
-            bundle.images.setdefault(row["image_sha256"], {"name": row["image_name"]})
-    return bundle
-
-
-def from_coco(doc: dict[str, Any]) -> Bundle:
-    """Read COCO JSON; IRIS's own ``iris`` fields are used when present, else derived."""
-    images = {img["id"]: img for img in doc.get("images", [])}
-    categories = {cat["id"]: cat["name"] for cat in doc.get("categories", [])}
-    bundle = Bundle()
-    for img in images.values():
-        sha = img.get("iris_sha256") or img.get("file_name", str(img["id"]))
-        bundle.images[sha] = {
-            "name": img.get("file_name", ""),
-            "width": img.get("width", 0),
-            "height": img.get("height", 0),
-        }
-    for item in doc.get("annotations", []):
-        img = images[item["image_id"]]
-        sha = img.get("iris_sha256") or img.get("file_name", str(img["id"]))
-        extra = dict(item.get("iris") or {})
-        segmentation = item.get("segmentation")
-        if "region_kind" not in extra:
-            if isinstance(segmentation, dict):
-                extra["region_kind"], extra["region"] = "mask", segmentation
-            elif segmentation:
-                flat = segmentation[0]
-                extra["region_kind"] = "polygon"
-                extra["region"] = {"points": [flat[i : i + 2] for i in range(0, len(flat), 2)]}
-            else:
-                extra["region_kind"] = "image"
-        if "uuid" not in extra:  # a foreign COCO file: a uuid stable for the same entry
-            extra["uuid"] = str(uuid_module.uuid5(COCO_NAMESPACE, f"{sha}/{item['id']}"))
-        extra.setdefault("annotator", "coco")
-        bundle.annotations.append(
-            _annotation({**extra, "image_sha256": sha, "label": categories[item["category_id"]]})
-        )
-    return bundle
-
-
-def read_file(path: str | Path) -> Bundle:
-    """Read any of the three formats, recognised by content."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ExchangeError(f"{path}: cannot read ({exc})") from exc
-    try:
-        if text.lstrip().startswith("{"):
-            doc = json.loads(text)
-            if doc.get("format") == JSON_FORMAT:
-                return from_json(doc)
-            if "annotations" in doc and "categories" in doc:
-                return from_coco(doc)
-            raise ExchangeError(f"{path}: JSON that is neither IRIS annotations nor COCO")
-        return from_csv(text)
-    except (KeyError, ValueError, TypeError, IrisError) as exc:
-        if isinstance(exc, ExchangeError):
-            raise
-        raise ExchangeError(f"{path}: not a readable annotation file ({exc})") from exc
+    return read(path, sizes)
 
 
 def import_bundle(project: Project, bundle: Bundle) -> ImportReport:
@@ -383,5 +292,11 @@ def import_bundle(project: Project, bundle: Bundle) -> ImportReport:
 
 
 def import_files(project: Project, paths: Iterable[str | Path]) -> ImportReport:
-    """Read every file, merge them, and import the result (no duplicates by uuid)."""
-    return import_bundle(project, merge(read_file(path) for path in paths))
+    """Read and check every file, merge them, and import the result (no duplicates by uuid).
+
+    All files are read and validated before anything is written; one bad
+    record in any file raises ExchangeError and the project is left unchanged.
+    """
+    sizes = {image.sha256: (image.height, image.width) for image in project.images()}
+    bundles = [read_file(path, sizes) for path in paths]
+    return import_bundle(project, merge(bundles))
