@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from app.commands.types import finite_float
 from core.errors import IrisError
 
 
@@ -27,7 +28,7 @@ def add_parser(subparsers) -> None:
         "--out", required=True, metavar="FIGURE", help="output file: .png, .svg or .pdf"
     )
     parser.add_argument(
-        "--scale", type=float, default=1.0, help="output pixels per crop pixel (default 1)"
+        "--scale", type=finite_float, default=1.0, help="output pixels per crop pixel (default 1)"
     )
     parser.add_argument(
         "--full", action="store_true", help="also show each full image with the crop box"

@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from app.commands.types import finite_float
 from core.errors import IrisError
 
 
@@ -27,16 +28,16 @@ def add_parser(subparsers) -> None:
         metavar="NAME",
         help=f"codec: {', '.join(CODEC_NAMES)} (default: by file type, else vision-banana)",
     )
-    depth.add_argument("--curve-lambda", type=float, default=DEFAULT_LAMBDA, metavar="L")
-    depth.add_argument("--curve-scale", type=float, default=DEFAULT_SCALE, metavar="C")
+    depth.add_argument("--curve-lambda", type=finite_float, default=DEFAULT_LAMBDA, metavar="L")
+    depth.add_argument("--curve-scale", type=finite_float, default=DEFAULT_SCALE, metavar="C")
     depth.add_argument("--corners", default="KRYGCBMW", help="corner order of the colour path")
     depth.add_argument("--range-mode", choices=RANGE_MODES, default="curve")
-    depth.add_argument("--near", type=float, metavar="N", help="metres at the map's start")
-    depth.add_argument("--far", type=float, metavar="F", help="metres at the map's end")
+    depth.add_argument("--near", type=finite_float, metavar="N", help="metres at the map's start")
+    depth.add_argument("--far", type=finite_float, metavar="F", help="metres at the map's end")
     depth.add_argument("--reverse", action="store_true", help="the map runs far to near")
     depth.add_argument(
         "--max-path-distance",
-        type=float,
+        type=finite_float,
         default=DEFAULT_MAX_PATH_DISTANCE,
         metavar="T",
         help="mask pixels farther than T from the colour path (RGB units; <0 keeps all)",
@@ -44,7 +45,7 @@ def add_parser(subparsers) -> None:
     depth.add_argument("--median", action="store_true", help="3x3 median clean-up")
     depth.add_argument("--photo", metavar="RGB_IMAGE", help="paired photo: colours, EXIF focal")
     camera = depth.add_mutually_exclusive_group()
-    camera.add_argument("--hfov", type=float, metavar="DEG", help="horizontal field of view")
+    camera.add_argument("--hfov", type=finite_float, metavar="DEG", help="horizontal field of view")
     camera.add_argument("--intrinsics", metavar="fx,fy,cx,cy", help="pixels of the depth map")
     depth.add_argument("--ray-distance", action="store_true", help="depth is distance along rays")
     depth.add_argument(
@@ -53,7 +54,7 @@ def add_parser(subparsers) -> None:
         default=None,
         help="point colours (default: photo if given, else depth)",
     )
-    depth.add_argument("--voxel", type=float, metavar="M", help="voxel downsampling size")
+    depth.add_argument("--voxel", type=finite_float, metavar="M", help="voxel downsampling size")
     depth.add_argument("--outliers", type=int, metavar="K", help="statistical outlier removal")
     depth.add_argument("--out", metavar="depth.npy", help="save the depth (float32 metres)")
     depth.add_argument("--ply", metavar="cloud.ply", help="save the point cloud (binary PLY)")

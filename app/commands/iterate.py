@@ -7,6 +7,7 @@ import json
 import random
 import sys
 
+from app.commands.types import finite_float
 from core.errors import IrisError
 
 
@@ -31,7 +32,7 @@ def add_parser(subparsers) -> None:
         "--seed-per-step", nargs="?", const=-1, type=int, metavar="BASE",
         help="a new seed each step (BASE + step; BASE random when not given)",
     )  # fmt: skip
-    p.add_argument("--temperature", type=float, metavar="T", help="sampling temperature")
+    p.add_argument("--temperature", type=finite_float, metavar="T", help="sampling temperature")
     p.add_argument("--image-size", default="1K", choices=("1K", "2K", "4K", "cycle"))
     p.add_argument("--runs", type=int, default=1, metavar="R", help="runs of this setting")
     p.add_argument(

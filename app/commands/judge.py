@@ -6,6 +6,7 @@ import argparse
 import json
 
 from app.commands.metrics_common import apply_weights_options, split_names
+from app.commands.types import finite_float
 
 
 def add_parser(subparsers) -> None:
@@ -33,7 +34,7 @@ def add_parser(subparsers) -> None:
     rate = kinds.add_parser("rate", help="store your own 0-5 severity rating of an image")
     rate.add_argument("--project", required=True, metavar="DIR")
     rate.add_argument("image", metavar="IMAGE")
-    rate.add_argument("--rating", required=True, type=float, help="0 (severe) to 5 (clean)")
+    rate.add_argument("--rating", required=True, type=finite_float, help="0 (severe) to 5 (clean)")
     rate.set_defaults(run=run_rate)
 
     thoughts = kinds.add_parser(

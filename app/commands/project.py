@@ -34,6 +34,8 @@ def _open(path: str, create: bool = False):
     from core.project import Project, is_project
 
     folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise IrisError(f"{folder.resolve()}: is a file, not a project folder")
     if create and folder.exists() and not is_project(folder) and any(folder.iterdir()):
         raise IrisError(f"{folder.resolve()}: exists, is not empty and is not an IRIS project")
     return Project.open(folder, create=create)
@@ -50,9 +52,7 @@ def run_new(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from core.project.importer import import_paths
 
-    missing = [p for p in args.paths if not Path(p).exists()]
-    if missing:
-        raise IrisError(f"{missing[0]}: no such file or folder")
+    # A missing path is refused like any bad file (listed with its reason); the rest import.
     _open(args.project, create=True).close()
 
     def show_progress(done: int, total: int) -> None:

@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 
+from app.commands.types import finite_float
 from core.errors import IrisError
 
 
@@ -63,7 +64,7 @@ def add_dataset_arguments(parser: argparse.ArgumentParser, *, required: bool = T
     )
     parser.add_argument(
         "--gpus-per-worker",
-        type=float,
+        type=finite_float,
         default=0.0,
         metavar="F",
         help="GPU fraction per Ray worker, e.g. 0.25 (default 0: CPU workers)",

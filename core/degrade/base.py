@@ -69,14 +69,14 @@ class Param:
                 raise DegradationError(f"{where}: expected a number, got {value!r}")
             try:
                 number = float(value)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise DegradationError(f"{where}: expected a number, got {value!r}") from None
+            if not np.isfinite(number):
+                raise DegradationError(f"{where}: expected a finite number, got {value!r}")
             if self.type == "int":
                 if number != int(number):
                     raise DegradationError(f"{where}: expected a whole number, got {value!r}")
                 number = int(number)
-            if not np.isfinite(number):
-                raise DegradationError(f"{where}: expected a finite number, got {value!r}")
             if self.minimum is not None and number < self.minimum:
                 raise DegradationError(f"{where}: {number} is below the minimum {self.minimum}")
             if self.maximum is not None and number > self.maximum:

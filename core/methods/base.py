@@ -15,6 +15,7 @@ a reason worth recording (a blocked prompt, a refused model) raises
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,10 +71,9 @@ class Param:
         """Convert ``raw`` (a CLI string or a Python value) and check it; raises ParamError."""
         try:
             value = self._convert(raw)
-        except (TypeError, ValueError) as exc:
-            raise ParamError(
-                f"parameter {self.name!r}: {raw!r} is not a valid {self.type}"
-            ) from exc
+        except (TypeError, ValueError, OverflowError) as exc:
+            what = "finite number" if self.type == "float" else self.type
+            raise ParamError(f"parameter {self.name!r}: {raw!r} is not a valid {what}") from exc
         if self.type in ("int", "float"):
             if self.min is not None and value < self.min:
                 raise ParamError(
@@ -90,12 +90,17 @@ class Param:
         return value
 
     def _convert(self, raw: Any) -> Any:
+        if self.type in ("int", "float") and isinstance(raw, bool):
+            raise ValueError(raw)
         if self.type == "int":
-            if isinstance(raw, float) and not raw.is_integer():
+            if isinstance(raw, float) and not raw.is_integer():  # also NaN and infinity
                 raise ValueError(raw)
             return int(str(raw).strip()) if isinstance(raw, str) else int(raw)
         if self.type == "float":
-            return float(raw)
+            value = float(raw)
+            if not math.isfinite(value):  # NaN passes every range check; infinity overflows
+                raise ValueError(raw)
+            return value
         if self.type == "bool":
             if isinstance(raw, str):
                 lowered = raw.strip().lower()

@@ -76,13 +76,16 @@ def import_paths(
             if project.find_images(sha256_of(data), kind="imported"):
                 report.duplicates.append(str(path))
                 continue
-            record = project.add_image_bytes(
+            record, created = project.import_image_bytes(
                 data,
                 name=path.stem,
                 kind="imported",
                 info=loaded.info,
                 source_path=str(path.resolve()),
             )
-            report.imported.append(record.id)
+            if created:
+                report.imported.append(record.id)
+            else:  # another process imported the same content meanwhile
+                report.duplicates.append(str(path))
         progress(len(files), len(files))
     return report

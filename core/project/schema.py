@@ -142,11 +142,44 @@ def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     return apply
 
 
+def _unique_imported_images(conn: sqlite3.Connection) -> None:
+    """One row per imported file content: merge duplicate rows, then let the schema enforce it.
+
+    Two processes importing the same file at once could both pass a check-then-insert;
+    every reference to a duplicate moves to the oldest row before the duplicate goes.
+    """
+    duplicates = conn.execute(
+        "SELECT d.id, (SELECT MIN(k.id) FROM images k WHERE k.kind = 'imported' "
+        "AND k.sha256 = d.sha256) AS keep FROM images d WHERE d.kind = 'imported' "
+        "AND d.id > (SELECT MIN(k.id) FROM images k WHERE k.kind = 'imported' "
+        "AND k.sha256 = d.sha256)"
+    ).fetchall()
+    for duplicate, keep in duplicates:
+        for table, column in (
+            ("images", "parent_id"),
+            ("results", "input_image_id"),
+            ("results", "output_image_id"),
+            ("annotations", "image_id"),
+        ):
+            conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", [keep, duplicate])
+        conn.execute(
+            "INSERT OR IGNORE INTO review_marks(image_id, annotator, reviewed_at) "
+            "SELECT ?, annotator, reviewed_at FROM review_marks WHERE image_id = ?",
+            [keep, duplicate],
+        )
+        conn.execute("DELETE FROM review_marks WHERE image_id = ?", [duplicate])
+        conn.execute("DELETE FROM images WHERE id = ?", [duplicate])
+    conn.execute(
+        "CREATE UNIQUE INDEX images_imported_sha256 ON images(sha256) WHERE kind = 'imported'"
+    )
+
+
 # (version reached, what it does, how). Index i holds the step from version i to i + 1.
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (1, "images, methods, runs, results, scores", _script(V1_TABLES)),
     (2, "per-project view state (compare layout, crops)", _script(V2_VIEW_STATE)),
     (3, "annotations, their undo/redo event log, review marks", _script(V3_ANNOTATIONS)),
+    (4, "one row per imported image content, enforced", _unique_imported_images),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -21,7 +22,14 @@ from typing import Any
 import numpy as np
 
 from core.errors import ProjectError
-from core.imageio import ImageInfo, LoadedImage, encode_png, load_image, read_info
+from core.imageio import (
+    ImageInfo,
+    LoadedImage,
+    encode_png,
+    format_named,
+    load_image,
+    read_info,
+)
 from core.paths import DB_NAME
 from core.project._sqlite_utils import sqlite_utils
 from core.project.blobs import BlobStore
@@ -44,8 +52,23 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def _finite_or_none(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite_or_none(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_or_none(item) for item in value]
+    return value
+
+
 def _dumps(value: dict[str, Any] | None) -> str:
-    return json.dumps(value or {}, sort_keys=True)
+    """JSON for a column. Numbers are validated where they enter; a NaN or infinity that
+    still arrives (a method's measurement) is stored as null, which SQLite's JSON reads."""
+    try:
+        return json.dumps(value or {}, sort_keys=True, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite_or_none(value or {}), sort_keys=True, allow_nan=False)
 
 
 class Project:
@@ -62,6 +85,8 @@ class Project:
     def open(cls, path: str | Path, *, create: bool = False) -> Project:
         """Open the project at ``path``, upgrading its schema; ``create`` makes a new one."""
         root = Path(path).expanduser().resolve()
+        if root.exists() and not root.is_dir():
+            raise ProjectError(f"{root}: is a file, not a project folder")
         db_file = root / DB_NAME
         if not db_file.is_file():
             if not create:
@@ -182,11 +207,50 @@ class Project:
         step_index: int | None = None,
         meta: dict[str, Any] | None = None,
     ) -> ImageRecord:
-        """Store an encoded image file and its row; returns the new record."""
+        """Store an encoded image file and its row; returns the new record.
+
+        An ``imported`` image whose content is already imported returns the existing row
+        (the schema allows one per content; see :meth:`import_image_bytes`).
+        """
+        return self.import_image_bytes(
+            data,
+            name=name,
+            kind=kind,
+            info=info,
+            source_path=source_path,
+            parent_id=parent_id,
+            method_id=method_id,
+            run_id=run_id,
+            step_index=step_index,
+            meta=meta,
+        )[0]
+
+    def import_image_bytes(
+        self,
+        data: bytes,
+        *,
+        name: str,
+        kind: str,
+        info: ImageInfo | None = None,
+        source_path: str | None = None,
+        parent_id: int | None = None,
+        method_id: int | None = None,
+        run_id: int | None = None,
+        step_index: int | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> tuple[ImageRecord, bool]:
+        """Like :meth:`add_image_bytes`, also saying whether a row was created.
+
+        The insert is race-free: two processes importing one file create one row, the
+        second gets the first's record and ``False``.
+        """
         if kind not in IMAGE_KINDS:
             raise ValueError(f"unknown image kind {kind!r}; known: {', '.join(IMAGE_KINDS)}")
         info = info or read_info(data, name=name)
-        ext = {"JPEG": "jpg", "TIFF": "tif"}.get(info.format, info.format.lower())
+        try:
+            ext = format_named(info.format).extension
+        except KeyError:
+            ext = info.format.lower()
         sha, relative = self.blobs.put(data, ext)
         row = {
             "sha256": sha,
@@ -208,9 +272,19 @@ class Project:
             "meta": _dumps(meta),
             "created_at": now(),
         }
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
         with self.transaction():
-            image_id = self.db["images"].insert(row).last_pk
-        return ImageRecord.from_row({"id": image_id, **row})
+            cursor = self.db.execute(
+                f"INSERT INTO images({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING",
+                list(row.values()),
+            )
+            if cursor.rowcount == 1:
+                return ImageRecord.from_row({"id": cursor.lastrowid, **row}), True
+            existing = self.find_images(sha, kind=kind)
+        if not existing:
+            raise ProjectError(f"{self.path}: could not store image {name!r}")
+        return existing[0], False
 
     def add_image_array(
         self, pixels: np.ndarray, *, name: str, kind: str, bit_depth: int = 8, **provenance: Any

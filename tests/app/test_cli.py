@@ -81,7 +81,8 @@ def test_bad_project_path_is_one_line_and_nonzero(tmp_path):
     )
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
     result = iris("import", "--project", str(tmp_path / "p"), str(tmp_path / "nope.png"))
-    assert result.returncode == 1 and "nope.png: no such file or folder" in result.stderr
+    assert result.returncode == 1 and "nope.png: missing (no such file)" in result.stdout
+    assert "Traceback" not in result.stderr
 
 
 def test_unknown_view_lists_known_views(tmp_path):
