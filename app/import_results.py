@@ -34,6 +34,8 @@ def _on_done(window, report) -> None:
     )
     if report.images_missing:
         text += f", {report.images_missing} images not on disk (scores kept by content hash)"
+    if report.images_refused:
+        text += f", {report.images_refused} files refused as images (e.g. {report.refused[0]})"
     window.show_status(text)
     window.show_view("plots").show_stored()  # the imported rows, in the Metrics view's table
 

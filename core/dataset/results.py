@@ -116,13 +116,15 @@ def encode_rows(rows: list[Row], fmt: str) -> bytes:
 
 
 def read_rows(path: str | Path) -> list[Row]:
-    """Every row of one results file (Parquet or CSV), normalised."""
-    fmt = results_format(path)
-    if fmt == ".csv":
-        with open(path, newline="", encoding="utf-8") as handle:
-            return [normalise(row) for row in csv.DictReader(handle)]
-    pa = _pyarrow()
-    return [normalise(row) for row in pa.parquet.read_table(path).to_pylist()]
+    """Every row of one results file (Parquet or CSV), checked and normalised.
+
+    The file is untrusted (see :mod:`core.dataset.rows`): any malformed row
+    raises :class:`~core.dataset.rows.ResultsError` naming the file and the row,
+    and no row is returned.
+    """
+    from core.dataset.rows import read_results
+
+    return read_results(path, results_format(path))
 
 
 class ResultsStore:
