@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from core.errors import IrisError
 from resources import resource_path
 
+TAXONOMY_FILE_BYTES = 1024 * 1024
+
 if TYPE_CHECKING:
     from core.project import Project
 
@@ -113,10 +115,16 @@ def default_taxonomy() -> Taxonomy:
 
 
 def load_taxonomy_file(path: str | Path) -> Taxonomy:
+    from core.files import FileReadError, decode_text, read_bounded
+
     try:
-        data = json.loads(Path(path).read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise TaxonomyError(f"{path}: cannot read the taxonomy ({exc})") from exc
+        data = json.loads(decode_text(read_bounded(path, TAXONOMY_FILE_BYTES), str(path)))
+    except FileReadError as exc:
+        raise TaxonomyError(f"cannot read the taxonomy: {exc}") from exc
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise TaxonomyError(f"{path}: cannot read the taxonomy (not valid JSON: {exc})") from exc
+    if not isinstance(data, dict):
+        raise TaxonomyError(f"{path}: a taxonomy is a JSON object, got {type(data).__name__}")
     return Taxonomy.from_dict(data, source=str(path))
 
 

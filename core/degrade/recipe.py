@@ -32,6 +32,9 @@ from core.degrade.registry import DEGRADATIONS, get_degradation
 from core.errors import RegistryError
 from core.jobs import check_cancelled
 
+# A recipe is a few steps of parameters; anything larger is not one.
+RECIPE_FILE_BYTES = 1024 * 1024
+
 RECIPE_FORMAT = "iris-degradation-recipe"
 RECIPE_VERSION = 1
 MAX_SEED = 2**63 - 1
@@ -141,17 +144,19 @@ class Recipe:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise DegradationError(f"{where}: not valid JSON ({exc})") from exc
+        except RecursionError:
+            raise DegradationError(f"{where}: JSON nested too deeply") from None
         return cls.from_dict(data, where)
 
     @classmethod
     def load(cls, path: str | Path) -> Recipe:
+        from core.files import FileReadError, decode_text, read_bounded
+
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise DegradationError(
-                f"{path}: cannot read the recipe ({exc.strerror or exc})"
-            ) from exc
+            text = decode_text(read_bounded(path, RECIPE_FILE_BYTES), str(path))
+        except FileReadError as exc:
+            raise DegradationError(f"cannot read the recipe: {exc}") from exc
         return cls.from_json(text, str(path))
 
     def save(self, path: str | Path) -> None:

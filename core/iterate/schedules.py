@@ -22,6 +22,9 @@ from typing import Any
 from core.errors import IrisError
 from resources import resource_path
 
+# One prompt a line; a file of prompts for a long run is kilobytes.
+PROMPT_FILE_BYTES = 4 * 1024 * 1024
+
 SCHEDULES = ("replicate", "mirror", "rotate", "add-objects", "add-apple")
 SEED_POLICIES = ("none", "fixed", "per-step")
 IMAGE_SIZES = ("1K", "2K", "4K", "cycle")
@@ -193,7 +196,13 @@ def schedule_from_spec(spec: str, **settings: Any) -> Schedule:
     path = Path(spec)
     if not path.is_file():
         raise IrisError(f"schedule {spec!r}: not one of {', '.join(SCHEDULES)}, nor a file")
-    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    from core.files import FileReadError, decode_text, read_bounded
+
+    try:
+        text = decode_text(read_bounded(path, PROMPT_FILE_BYTES), str(path))
+    except FileReadError as exc:
+        raise IrisError(f"cannot read the prompt file: {exc}") from exc
+    lines = [line.strip() for line in text.splitlines()]
     prompts = tuple(line for line in lines if line and not line.startswith("#"))
     if not prompts:
         raise IrisError(f"{path}: no prompts in the file")
