@@ -61,7 +61,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from core.annotations.exchange import import_files
 
-    missing = [f for f in args.files if not Path(f).is_file()]
+    missing = [f for f in args.files if not Path(f).exists()]  # a folder or FIFO: the reader says
     if missing:
         raise IrisError(f"{missing[0]}: no such file")
     with _open(args.project) as project:

@@ -88,3 +88,12 @@ def test_results_import_of_a_malformed_file(project_dir, tmp_path, name):
     line = one_line_error(iris("results", "import", "--project", str(project_dir), str(path)), path)
     if name == "value.csv":
         assert line.endswith("line 2: value 'abc' is not a number")
+
+
+def test_a_fifo_or_folder_is_refused_without_blocking(project_dir, tmp_path):
+    os.mkfifo(tmp_path / "pipe.csv")
+    for path, reason in ((tmp_path / "pipe.csv", "a pipe"), (tmp_path, "a folder")):
+        line = one_line_error(
+            iris("annotations", "import", "--project", str(project_dir), str(path)), path
+        )
+        assert line.endswith(f"not-a-file ({reason})")
