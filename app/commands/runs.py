@@ -23,9 +23,10 @@ def add_parser(subparsers) -> None:
 def run_list(args: argparse.Namespace) -> int:
     from core.iterate.steps import iterate_runs
     from core.project import Project
+    from core.redact import redact_data
 
     with Project.open(args.project) as project:
-        runs = iterate_runs(project)
+        runs = redact_data(iterate_runs(project))  # errors stored by an older IRIS
     if args.json:
         print(json.dumps(runs, sort_keys=True))
         return 0
@@ -40,9 +41,10 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     from core.iterate.steps import run_summary
     from core.project import Project
+    from core.redact import redact_data
 
     with Project.open(args.project) as project:
-        summary = run_summary(project, args.run_name)
+        summary = redact_data(run_summary(project, args.run_name))
     if args.json:
         print(json.dumps(summary, sort_keys=True))
         return 0

@@ -18,6 +18,7 @@ from core.dataset.metric_adapter import MetricFn, load_metric, metric_version
 from core.dataset.results import Key, Row, row_key
 from core.errors import ImageLoadError
 from core.metrics.catalogue import metric_info
+from core.redact import error_text, redact
 
 MetricLoader = Callable[[str, str], MetricFn]
 
@@ -111,7 +112,7 @@ class BatchScorer:
             try:
                 pixels = self._decode(data, path)
             except ImageLoadError as exc:
-                error = str(exc)
+                error = redact(str(exc))
         decode_s = time.perf_counter() - start
         rows = []
         for row in todo:
@@ -126,7 +127,7 @@ class BatchScorer:
                         reference = ref_pixels if metric.needs_reference else None
                         value = metric(pixels, reference)
                 except Exception as exc:  # a metric failing on one image is that row's error
-                    row_error = f"{path}: {row['metric']} failed ({type(exc).__name__}: {exc})"
+                    row_error = f"{path}: {row['metric']} failed ({error_text(exc)})"
             rows.append(
                 {
                     **row,

@@ -23,6 +23,7 @@ from core.limits import max_pixels_from_env
 from core.methods.base import MethodContext, MethodFailed
 from core.methods.runner import resolve_device_name
 from core.project.store import now
+from core.redact import redact, redact_data
 
 STEP_PNG_LEVEL = 1  # long chains write many PNGs: fast zlib, files about 15% larger
 BLOCKING_REASONS = ("blocked-prompt", "blocked-output", "no-image", "no-candidates")
@@ -118,6 +119,16 @@ class Chain:
             except IrisError as exc:
                 failures.append({"reason": type(exc).__name__, "error": str(exc)})
                 continue
+            except MemoryError:
+                height, width = self.pixels.shape[:2]
+                failures.append(
+                    {
+                        "reason": "out-of-memory",
+                        "error": f"out-of-memory: the editor ran out of memory on a "
+                        f"{width}x{height} step",
+                    }
+                )
+                break
             edit_s = time.perf_counter() - edit_start
             height, width = output.pixels.shape[:2]
             if width * height > max_pixels_from_env():  # a 4x upscaler fed back on itself
@@ -191,14 +202,16 @@ class Chain:
         last = failures[-1]
         reason = last.get("reason", "")
         self.stop_status = "blocked" if reason in BLOCKING_REASONS else "failed"
-        error = last["error"]
+        error = redact(last["error"])
         seconds = time.perf_counter() - start
-        meta = {
-            **{k: v for k, v in last.items() if k not in ("error",)},
-            **base_meta,
-            "thoughts": last.get("thoughts", ""),
-            "failed_attempts": failures,
-        }
+        meta = redact_data(
+            {
+                **{k: v for k, v in last.items() if k not in ("error",)},
+                **base_meta,
+                "thoughts": last.get("thoughts", ""),
+                "failed_attempts": failures,
+            }
+        )
         self.project.add_result(
             self.run.id,
             status="failed",

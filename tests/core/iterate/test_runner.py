@@ -153,3 +153,26 @@ def test_an_output_over_the_pixel_limit_fails_the_run_with_its_reason(project, i
     assert [s.status for s in steps] == ["ok", "ok", "failed"]
     assert steps[-1].error == "too-large: the output is 256x192"
     assert project.run("big-r1").status == "failed"
+
+
+def _hungry_after(ok_steps: int):
+    from core.methods.base import Method, MethodOutput
+
+    calls = {"n": 0}
+
+    def run(pixels, params, *, progress, cancel, context):
+        calls["n"] += 1
+        if calls["n"] > ok_steps:
+            raise MemoryError("Unable to allocate 9 GiB")
+        return MethodOutput(pixels)
+
+    return Method("test-hungry-editor", "classical", "hungry", "fails after two steps", (), run)
+
+
+def test_an_editor_out_of_memory_is_a_failed_step_row(project, image, monkeypatch):
+    monkeypatch.setattr("core.iterate.runner.get_method", lambda name: _hungry_after(2))
+    (outcome,) = iterate(project.path, image.id, IterateSpec("test-hungry-editor", 5), group="oom")
+    assert outcome.status == "failed" and outcome.completed == 2
+    steps = run_steps(project, "oom-r1")
+    assert [s.status for s in steps] == ["ok", "ok", "ok", "failed"]
+    assert steps[-1].error.startswith("out-of-memory: the editor ran out of memory")
