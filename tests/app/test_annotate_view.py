@@ -152,7 +152,16 @@ def test_polygon_and_brush_regions(qtbot, view, project):
 def test_filters_and_sets(qtbot, view, project):
     method = project.ensure_method("hypir", "restorer")
     images = _project_with_images(project, 3)
-    outputs = _project_with_images(project, 2, method_id=method)
+    outputs = [
+        project.add_image_array(
+            project.load_pixels(image).pixels * 0.9,
+            name=f"{image.name} hypir",
+            kind="method_output",
+            parent_id=image.id,
+            method_id=method,
+        )
+        for image in images[:2]
+    ]
     view.set_project(project)
     view.compared_combo.setCurrentIndex(view.compared_combo.findText("method hypir"))
     view.set_queue_key(f"method:{method}")
