@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from core.device import DeviceInfo, resolve_device
 from core.errors import Cancelled, IrisError
-from core.redact import error_text, redact
+from core.redact import redact
 
 PROGRESS_INTERVAL_S = 0.05
 _RUNNING_WORKERS: set[ComputeWorker] = set()
@@ -120,7 +120,7 @@ class _Executor(QObject):
         """Emit the redacted error; an unexpected one (a bug) also goes to the log file."""
         trace = redact(traceback.format_exc())
         if isinstance(exc, IrisError):
-            self.job_failed.emit(job.id, error_text(exc), trace, "")
+            self.job_failed.emit(job.id, redact(str(exc)), trace, "")  # its message is for users
             return
         from core.crashlog import one_line, record_crash
 

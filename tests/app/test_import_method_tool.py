@@ -14,9 +14,9 @@ def test_import_registers_outputs_and_lists_mismatches(qtbot, worker, tmp_path):
     window = MainWindow(Settings(), worker)
     qtbot.addWidget(window)
     assert window.open_project(tmp_path / "project", create=True)
-    for name in ("x", "y"):
+    for name, value in (("x", 0.5), ("y", 0.6)):  # distinct content: one row per content
         window.project.add_image_bytes(
-            encode_png(np.full((8, 8, 3), 0.5, np.float32)), name=name, kind="imported"
+            encode_png(np.full((8, 8, 3), value, np.float32)), name=name, kind="imported"
         )
     outputs = tmp_path / "pisa"
     outputs.mkdir()
