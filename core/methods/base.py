@@ -25,9 +25,9 @@ import numpy as np
 
 from core.errors import IrisError
 from core.jobs import ProgressFn
+from core.project.kinds import MethodKind, checked
 
 PARAM_TYPES = ("int", "float", "bool", "choice", "str", "text", "path")
-METHOD_KINDS = ("classical", "model", "editor", "imported")
 
 
 class ParamError(IrisError):
@@ -164,6 +164,9 @@ class Method:
     """Name under which results are stored, from the parameters (``spandrel:<model>``)."""
     check: Callable[[dict[str, Any]], None] | None = None
     """Raises before a run starts when the method cannot run at all (no API key)."""
+
+    def __post_init__(self) -> None:
+        checked(MethodKind, self.kind, "method kind")  # a MethodKind; unknown kinds refused
 
     def stored_name(self, params: dict[str, Any]) -> str:
         return self.instance_name(params) if self.instance_name else self.name
