@@ -5,12 +5,16 @@ entry is either an object or a ``"package.module:attribute"`` string that is
 imported on first use, so listing names never imports torch or pyiqa. The
 registry doubles as a decorator (as in glue's registries)::
 
-    RESTORERS = Registry("restorer")
+    METHODS = Registry("method")
 
-    @RESTORERS.register("nlmeans")
+    @METHODS.register("nlmeans", kind="classical")
     def nlmeans(...): ...
 
-    RESTORERS.register_lazy("spandrel", "core.restore.spandrel_model:SpandrelRestorer")
+    METHODS.register_lazy("spandrel", "core.methods.spandrel_method:SPANDREL", kind="model")
+
+:meth:`Registry.names` keeps registration order, so the order of the
+registration lines is the order of menus, tabs and listings; error messages
+list the known names sorted, for reading.
 """
 
 from __future__ import annotations
@@ -86,7 +90,8 @@ class Registry(Generic[T]):
         return not isinstance(self._entries.get(name), str)
 
     def names(self) -> list[str]:
-        return sorted(self._entries)
+        """The registered names in registration order (the order menus and listings show)."""
+        return list(self._entries)
 
     def __contains__(self, name: object) -> bool:
         return name in self._entries

@@ -115,7 +115,8 @@ def run_restore(args: argparse.Namespace) -> int:
 def run_methods(args: argparse.Namespace) -> int:
     from core.methods import METHODS
 
-    methods = [METHODS.get(name) for name in METHODS.names()]
+    # Sorted by name, as ``iris methods`` has always listed them (menus use registration order).
+    methods = [METHODS.get(name) for name in sorted(METHODS.names())]
     if args.json:
         print(json.dumps([m.as_dict() for m in methods], sort_keys=True))
         return 0

@@ -13,40 +13,52 @@ from core.registry import Registry
 
 DEGRADATIONS: Registry[Degradation] = Registry("degradation")
 
-# (name, "module:attribute", family, title), grouped by family: the order of menus and sheets.
-_KINDS = (
-    ("gaussian_blur", "core.degrade.blur:GAUSSIAN_BLUR", "blur", "Gaussian blur"),
-    ("defocus_blur", "core.degrade.blur:DEFOCUS_BLUR", "blur", "Defocus blur"),
-    ("motion_blur", "core.degrade.blur:MOTION_BLUR", "blur", "Motion blur"),
-    ("jpeg", "core.degrade.compression:JPEG", "compression", "JPEG (resize chain)"),
-    ("web_reencode", "core.degrade.compression:WEB_REENCODE", "compression", "Web re-encoding"),
-    ("gaussian_noise", "core.degrade.noise:GAUSSIAN_NOISE", "noise", "Gaussian noise"),
-    (
-        "poisson_gaussian_noise",
-        "core.degrade.noise:POISSON_GAUSSIAN_NOISE",
-        "noise",
-        "Poisson-Gaussian noise",
-    ),
-    ("film_grain", "core.degrade.noise:FILM_GRAIN", "noise", "Film grain"),
-    ("low_light", "core.degrade.lowlight:LOW_LIGHT", "low_light", "Low light"),
-    ("haze", "core.degrade.haze:HAZE", "haze", "Haze"),
-    ("rain", "core.degrade.rain:RAIN", "rain", "Rain"),
-    ("moire", "core.degrade.moire:MOIRE", "moire", "Moire"),
-    ("flare", "core.degrade.optics:FLARE", "flare", "Flare / glare"),
-    ("reflection", "core.degrade.optics:REFLECTION", "reflection", "Reflection"),
-    ("old_photo", "core.degrade.vintage:OLD_PHOTO", "old_photo", "Old photo"),
-    ("surveillance", "core.degrade.capture:SURVEILLANCE", "surveillance", "Surveillance camera"),
-    ("digital_zoom", "core.degrade.capture:DIGITAL_ZOOM", "digital_zoom", "Digital zoom"),
+# One line per kind, grouped by family: registration order is the order of menus and sheets.
+_register = DEGRADATIONS.register_lazy
+_register("gaussian_blur", "core.degrade.blur:GAUSSIAN_BLUR", family="blur", title="Gaussian blur")
+_register("defocus_blur", "core.degrade.blur:DEFOCUS_BLUR", family="blur", title="Defocus blur")
+_register("motion_blur", "core.degrade.blur:MOTION_BLUR", family="blur", title="Motion blur")
+_register(
+    "jpeg", "core.degrade.compression:JPEG", family="compression", title="JPEG (resize chain)"
 )
-for _name, _target, _family, _title in _KINDS:
-    DEGRADATIONS.register_lazy(_name, _target, family=_family, title=_title)
+_register(
+    "web_reencode",
+    "core.degrade.compression:WEB_REENCODE",
+    family="compression",
+    title="Web re-encoding",
+)
+_register(
+    "gaussian_noise", "core.degrade.noise:GAUSSIAN_NOISE", family="noise", title="Gaussian noise"
+)
+_register(
+    "poisson_gaussian_noise",
+    "core.degrade.noise:POISSON_GAUSSIAN_NOISE",
+    family="noise",
+    title="Poisson-Gaussian noise",
+)
+_register("film_grain", "core.degrade.noise:FILM_GRAIN", family="noise", title="Film grain")
+_register("low_light", "core.degrade.lowlight:LOW_LIGHT", family="low_light", title="Low light")
+_register("haze", "core.degrade.haze:HAZE", family="haze", title="Haze")
+_register("rain", "core.degrade.rain:RAIN", family="rain", title="Rain")
+_register("moire", "core.degrade.moire:MOIRE", family="moire", title="Moire")
+_register("flare", "core.degrade.optics:FLARE", family="flare", title="Flare / glare")
+_register("reflection", "core.degrade.optics:REFLECTION", family="reflection", title="Reflection")
+_register("old_photo", "core.degrade.vintage:OLD_PHOTO", family="old_photo", title="Old photo")
+_register(
+    "surveillance",
+    "core.degrade.capture:SURVEILLANCE",
+    family="surveillance",
+    title="Surveillance camera",
+)
+_register(
+    "digital_zoom", "core.degrade.capture:DIGITAL_ZOOM", family="digital_zoom", title="Digital zoom"
+)
+del _register
 
 
 def kinds_in_order() -> list[str]:
-    """Kind names grouped by family, in registration order (``names()`` sorts them)."""
-    return [name for name in (entry[0] for entry in _KINDS) if name in DEGRADATIONS] + sorted(
-        set(DEGRADATIONS.names()) - {entry[0] for entry in _KINDS}
-    )
+    """Kind names grouped by family: ``DEGRADATIONS.names()``, kept for existing callers."""
+    return DEGRADATIONS.names()
 
 
 def get_degradation(name: str) -> Degradation:

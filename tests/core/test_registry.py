@@ -53,3 +53,25 @@ def test_duplicates_and_bad_lazy_targets_are_refused():
         shapes.register("square", 2)
     with pytest.raises(ValueError, match="module:attribute"):
         shapes.register_lazy("circle", "no_colon_here")
+
+
+def test_names_keep_registration_order_and_errors_list_them_sorted():
+    """The order of the registration lines is the order of menus, tabs and listings."""
+    kinds = Registry("kind")
+    for name in ("zebra", "apple", "mango"):
+        kinds.register_lazy(name, "decimal:Decimal")
+    assert kinds.names() == ["zebra", "apple", "mango"] == list(kinds)
+    with pytest.raises(RegistryError, match="known: apple, mango, zebra$"):
+        kinds.get("kiwi")
+
+
+def test_degradations_and_views_list_in_registration_order():
+    from app.views import VIEWS, ordered_view_names
+    from core.degrade.registry import DEGRADATIONS, kinds_in_order
+
+    families = [DEGRADATIONS.meta(name)["family"] for name in DEGRADATIONS.names()]
+    assert DEGRADATIONS.names()[:3] == ["gaussian_blur", "defocus_blur", "motion_blur"]
+    assert families == sorted(families, key=families.index)  # grouped by family
+    assert kinds_in_order() == DEGRADATIONS.names()
+    assert ordered_view_names() == VIEWS.names()
+    assert VIEWS.names() == ["images", "compare", "runs", "plots", "depth", "annotate"]
