@@ -188,6 +188,18 @@ class Method:
             out[key] = self.param(key).parse(raw)
         return out
 
+    def prepare(self, values: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The pre-flight before a job starts: ``values`` validated, then :attr:`check` run.
+
+        Runners, CLI and GUI all call this one step, so a method that cannot run
+        (no API key, no model file) fails at once with its own error, before any
+        image is read or any run row is written. Returns the validated values.
+        """
+        params = self.validate(values)
+        if self.check is not None:
+            self.check(params)
+        return params
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
