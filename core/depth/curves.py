@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,8 @@ __all__ = ["DEFAULT_LAMBDA", "DEFAULT_SCALE", "RANGE_MODES"]
 class PowerCurve:
     """f(d) = 1 - (1 - d / (lambda c))^(lambda + 1); lambda < -1 reaches f = 1 at infinity.
 
-    lambda > 0 is also a valid curve, ending at the finite depth lambda * c.
+    lambda > 0 is also a valid curve, ending at the finite depth lambda * c. An infinite
+    lambda or c is refused: it maps every depth to one parameter.
     """
 
     curve_lambda: float = DEFAULT_LAMBDA
@@ -24,9 +26,10 @@ class PowerCurve:
 
     def __post_init__(self) -> None:
         lam, c = self.curve_lambda, self.curve_scale
-        if not (c > 0 and (lam < -1 or lam > 0)):
+        finite = math.isfinite(lam) and math.isfinite(c)
+        if not (finite and c > 0 and (lam < -1 or lam > 0)):
             raise IrisError(
-                f"depth curve needs c > 0 and lambda < -1 or > 0 (got lambda={lam}, c={c})"
+                f"depth curve needs a finite c > 0 and lambda < -1 or > 0 (got lambda={lam}, c={c})"
             )
 
     @property
