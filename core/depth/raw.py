@@ -74,11 +74,15 @@ class NpyCodec:
 
 
 def _exr_reader():
-    """cv2 built with OpenEXR (enabled through OPENCV_IO_ENABLE_OPENEXR), or None."""
+    """cv2 built with OpenEXR (enabled through OPENCV_IO_ENABLE_OPENEXR), or None.
+
+    ``haveImageReader`` opens the file it is given (so a probe name always says no);
+    ``haveImageWriter`` goes by extension, and OpenCV builds EXR reading and writing together.
+    """
     os.environ.setdefault("OPENCV_IO_ENABLE_OPENEXR", "1")
     import cv2
 
-    return cv2 if cv2.haveImageReader("x.exr") else None
+    return cv2 if cv2.haveImageWriter("x.exr") else None
 
 
 class ExrCodec:
@@ -104,7 +108,7 @@ class ExrCodec:
 
     def encode(self, depth: np.ndarray) -> bytes:
         cv2 = _exr_reader()
-        if cv2 is None or not cv2.haveImageWriter("x.exr"):
+        if cv2 is None:
             raise IrisError("no OpenEXR writer (this OpenCV build has no OpenEXR)")
         ok, data = cv2.imencode(".exr", np.asarray(depth, dtype=np.float32))
         if not ok:
