@@ -1,14 +1,17 @@
 """The Depth view: a generated depth map decoded to metres, beside its photo and as a 3D cloud.
 
-The selected image is the map; a second selected image (or one whose name
-pairs with it, ``scene_1.png`` with ``scene_0.jpg``) is the photo that colours
-the points and may carry an EXIF focal length. Decoding and unprojection run
-on the compute worker; the UI thread only shows results.
+The selected image is the map (or a depth file opened from disk: ``.npy``,
+``.exr``, a 16-bit PNG); a second selected image (or one whose name pairs with
+it, ``scene_1.png`` with ``scene_0.jpg``) is the photo that colours the points
+and may carry an EXIF focal length. Decoding, unprojection and export are the
+CLI's (``core.depth.pipeline``, ``core.depth.export``) and run on the compute
+worker; the UI thread only shows results.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.views import ViewContext
+from core.depth import defaults
 from widgets.colour_bar import ColourBar
 from widgets.image_canvas import ImageCanvas
 from widgets.pointcloud_view import PointCloudView
@@ -40,8 +44,9 @@ if TYPE_CHECKING:
     from core.project import ImageRecord, Project
 
 _PAIR_SUFFIX = re.compile(r"[_\-. ](\d+|depth|normals?|map|rgb|photo|image|input|output)$", re.I)
-CODEC_NAMES = ("vision-banana", "viridis", "plasma", "inferno", "magma", "turbo", "gray")
+AUTO = "auto"  # the Codec box's "not chosen": what the file is, else the default codec
 DEBOUNCE_MS = 250
+DEPTH_FILES = "Depth files (*.png *.npy *.exr);;All files (*)"
 
 
 def pair_key(name: str) -> str:
@@ -69,23 +74,6 @@ def _spin(lo: float, hi: float, value: float, step: float, decimals: int = 3) ->
     return spin
 
 
-def _export_job(kind: str, path: str, scene: DepthScene, *, progress, cancel) -> str:
-    import numpy as np
-
-    from core.depth.pointcloud import save_npy, save_ply
-
-    progress(0, 1)
-    if kind == "depth":
-        with open(path, "wb") as handle:
-            np.save(handle, scene.decoding.depth)
-    elif kind == "ply":
-        save_ply(path, scene.cloud)
-    else:
-        save_npy(path, scene.cloud)
-    progress(1, 1)
-    return path
-
-
 class DepthView(QWidget):
     """Photo | decoded depth with colour bar | 3D cloud, with the codec and camera parameters."""
 
@@ -94,6 +82,7 @@ class DepthView(QWidget):
         self.context = context
         self.project: Project | None = None
         self.map_image: ImageRecord | None = None
+        self.map_file: str | None = None  # a depth file opened from disk instead of an image
         self.photo_image: ImageRecord | None = None
         self.scene: DepthScene | None = None
         self.error: str | None = None
@@ -171,22 +160,28 @@ class DepthView(QWidget):
         return panel
 
     def _build_parameters(self) -> QWidget:
+        from core.depth.export import EXPORTS
+
         self.codec = QComboBox()
-        self.codec.addItems(list(CODEC_NAMES))
-        self.curve_lambda = _spin(-50.0, 50.0, -3.0, 0.25)
-        self.curve_scale = _spin(0.01, 1000.0, 10.0 / 3.0, 0.25)
-        self.corners = QLineEdit("KRYGCBMW")
+        self.codec.addItems([AUTO, *defaults.CODEC_NAMES])
+        self.codec.setToolTip(
+            f"{AUTO}: what the file is (.npy, .exr, 16-bit grey PNG), else {defaults.DEFAULT_CODEC}"
+        )
+        self.curve_lambda = _spin(-50.0, 50.0, defaults.DEFAULT_LAMBDA, 0.25)
+        self.curve_scale = _spin(0.01, 1000.0, defaults.DEFAULT_SCALE, 0.25)
+        self.corners = QLineEdit(defaults.DEFAULT_CORNERS)
         self.corners.setMaxLength(8)
         self.range_mode = QComboBox()
-        self.range_mode.addItems(["curve", "linear", "inverse"])
-        self.near = _spin(0.0, 1e5, 0.5, 0.1)
-        self.far = _spin(0.001, 1e5, 20.0, 1.0)
+        self.range_mode.addItems(list(defaults.RANGE_MODES))
+        self.range_mode.setCurrentText(defaults.DEFAULT_RANGE_MODE)
+        self.near = _spin(0.0, 1e5, defaults.SUGGESTED_NEAR, 0.1)
+        self.far = _spin(0.001, 1e5, defaults.SUGGESTED_FAR, 1.0)
         self.reverse = QCheckBox("far to near")
-        self.threshold = _spin(0.0, 2.0, 0.15, 0.01)
+        self.threshold = _spin(0.0, 2.0, defaults.DEFAULT_MAX_PATH_DISTANCE, 0.01)
         self.mask = QCheckBox("mask")
         self.mask.setChecked(True)
         self.median = QCheckBox("3x3 median")
-        self.hfov = _spin(1.0, 179.0, 60.0, 1.0, 1)
+        self.hfov = _spin(1.0, 179.0, defaults.DEFAULT_HFOV_DEG, 1.0, 1)
         self.use_exif = QCheckBox("EXIF focal if present")
         self.use_exif.setChecked(True)
         self.ray = QCheckBox("ray distance")
@@ -220,17 +215,23 @@ class DepthView(QWidget):
             widget.toggled.connect(self._on_params_changed)
         self.corners.editingFinished.connect(self._on_params_changed)
 
-        self.export_depth = QPushButton("Save depth (.npy)...")
-        self.export_ply = QPushButton("Export PLY...")
-        self.export_points = QPushButton("Export points (.npy)...")
-        self.export_depth.clicked.connect(lambda: self._export("depth"))
-        self.export_ply.clicked.connect(lambda: self._export("ply"))
-        self.export_points.clicked.connect(lambda: self._export("points"))
+        self.open_file = QPushButton("Open depth file...")
+        self.open_file.setToolTip("Decode a depth file from disk (.npy, .exr, PNG)")
+        self.open_file.clicked.connect(self._open_file)
+        self.export_buttons = {}
+        for kind, spec in EXPORTS.items():
+            button = QPushButton(spec.label)
+            button.clicked.connect(lambda _checked=False, kind=kind: self._export(kind))
+            self.export_buttons[kind] = button
+        self.export_depth = self.export_buttons["depth"]
+        self.export_ply = self.export_buttons["ply"]
+        self.export_points = self.export_buttons["points"]
         self.summary = QLabel(" ")  # explicit line breaks: word wrap misbehaves in scroll areas
         panel = QWidget()
         panel_layout = QVBoxLayout(panel)
+        panel_layout.addWidget(self.open_file)
         panel_layout.addWidget(box)
-        for button in (self.export_depth, self.export_ply, self.export_points):
+        for button in self.export_buttons.values():
             panel_layout.addWidget(button)
         panel_layout.addWidget(self.summary)
         panel_layout.addStretch(1)
@@ -250,19 +251,41 @@ class DepthView(QWidget):
     def set_project(self, project: Project | None) -> None:
         self.project = project
         self.map_image = self.photo_image = None
+        self.map_file = None
         self.scene = None
         self._fill_photo_combo()
 
     def show_images(self, images: list[ImageRecord]) -> None:
         if not images or self.project is None:
             return
-        self.map_image = images[0]
+        self.map_image, self.map_file = images[0], None
         if len(images) > 1:
             self.photo_image = images[1]
         else:
             self.photo_image = find_photo(images[0], self.project.images())
         self._fill_photo_combo()
         self._on_params_changed()
+
+    def open_map_file(self, path: str) -> None:
+        """Decode the depth file ``path`` from disk (the photo stays the chosen one)."""
+        self.map_image, self.map_file = None, str(path)
+        self._fill_photo_combo()
+        self._on_params_changed()
+
+    def _open_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, "Open depth file", "", DEPTH_FILES)
+        if path:
+            self.open_map_file(path)
+
+    def _map_path(self) -> str | None:
+        if self.map_file is not None:
+            return self.map_file
+        if self.map_image is not None and self.project is not None:
+            return str(self.project.image_path(self.map_image))
+        return None
+
+    def _map_name(self) -> str:
+        return Path(self.map_file).name if self.map_file else self.map_image.name
 
     def _fill_photo_combo(self) -> None:
         self.photo_combo.blockSignals(True)
@@ -284,13 +307,15 @@ class DepthView(QWidget):
     # -- decoding ------------------------------------------------------------------------
 
     def settings(self):
-        from core.depth.pipeline import DepthSettings
+        """The panel as :class:`DepthSettings`, the record ``iris depth`` builds from its options."""
+        from core.depth.settings import DepthSettings
 
+        codec = self.codec.currentText()
         return DepthSettings(
-            codec=self.codec.currentText(),
+            codec=None if codec == AUTO else codec,
             curve_lambda=self.curve_lambda.value(),
             curve_scale=self.curve_scale.value(),
-            corners=self.corners.text().strip().upper() or "KRYGCBMW",
+            corners=self.corners.text().strip().upper() or defaults.DEFAULT_CORNERS,
             range_mode=self.range_mode.currentText(),
             near=self.near.value(),
             far=self.far.value(),
@@ -301,36 +326,49 @@ class DepthView(QWidget):
             depth_kind="ray" if self.ray.isChecked() else "z",
         )
 
+    def _effective_codec(self) -> str:
+        """The chosen codec, or under "auto" the one the last decoding used."""
+        chosen = self.codec.currentText()
+        if chosen != AUTO:
+            return chosen
+        return self.scene.settings.codec if self.scene is not None else defaults.DEFAULT_CODEC
+
     def _update_enabled(self) -> None:
-        banana = self.codec.currentText() == "vision-banana"
+        codec = self._effective_codec()
+        raw = codec in defaults.RAW_CODECS
+        banana = codec == "vision-banana"
         curve = banana or self.range_mode.currentText() == "curve"
         self.corners.setEnabled(banana)
-        self.range_mode.setEnabled(not banana)
-        self.reverse.setEnabled(not banana)
-        self.curve_lambda.setEnabled(curve)
-        self.curve_scale.setEnabled(curve)
-        self.near.setEnabled(not curve)
-        self.far.setEnabled(not curve)
-        self.threshold.setEnabled(self.mask.isChecked())
+        self.range_mode.setEnabled(not banana and not raw)
+        self.reverse.setEnabled(not banana and not raw)
+        self.curve_lambda.setEnabled(curve and not raw)
+        self.curve_scale.setEnabled(curve and not raw)
+        self.near.setEnabled(not curve and not raw)
+        self.far.setEnabled(not curve and not raw)
+        self.mask.setEnabled(not raw)
+        self.median.setEnabled(not raw)
+        self.threshold.setEnabled(self.mask.isChecked() and not raw)
         has_scene = self.scene is not None
-        for button in (self.export_depth, self.export_ply, self.export_points):
+        for button in self.export_buttons.values():
             button.setEnabled(has_scene)
 
     def _on_params_changed(self, *_args) -> None:
         self._update_enabled()
-        if self.map_image is not None and self.project is not None:
+        if self._map_path() is not None:
             self._timer.start()
 
     def _start_job(self) -> None:
         from core.depth.pipeline import build_scene
 
-        if self.map_image is None or self.project is None:
+        map_path = self._map_path()
+        if map_path is None:
             return
         if self._handle is not None and not self._handle.is_finished:
             self._handle.cancel()
-        map_path = str(self.project.image_path(self.map_image))
-        photo_path = str(self.project.image_path(self.photo_image)) if self.photo_image else None
-        self.readout.setText(f"Decoding {self.map_image.name}...")
+        photo_path = None
+        if self.photo_image is not None and self.project is not None:
+            photo_path = str(self.project.image_path(self.photo_image))
+        self.readout.setText(f"Decoding {self._map_name()}...")
         handle = self.context.worker.submit(
             build_scene, map_path, photo_path, self.settings(), name="Decode depth"
         )
@@ -401,15 +439,20 @@ class DepthView(QWidget):
     def _export(self, kind: str) -> None:
         if self.scene is None:
             return
-        suffix = {"depth": "Depth (*.npy)", "ply": "PLY (*.ply)", "points": "Points (*.npy)"}
-        path, _filter = QFileDialog.getSaveFileName(self, "Export", "", suffix[kind])
+        from core.depth.export import EXPORTS
+
+        file_filter = EXPORTS[kind].file_filter
+        path, _filter = QFileDialog.getSaveFileName(self, "Export", "", file_filter)
         if path:
             self.export_to(kind, path)
 
     def export_to(self, kind: str, path: str):
         """Write the depth, PLY or points file on the compute worker; returns the job handle."""
+        from core.depth.export import export
+
+        scene = self.scene
         handle = self.context.worker.submit(
-            _export_job, kind, path, self.scene, name=f"Export {kind}"
+            export, kind, path, scene.decoding.depth, scene.cloud, name=f"Export {kind}"
         )
         handle.succeeded.connect(lambda p: self.context.show_status(f"Saved {p}"))
         handle.failed.connect(lambda message, _tb: self.context.show_status(message))

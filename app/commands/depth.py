@@ -13,8 +13,12 @@ from core.errors import IrisError
 def add_parser(subparsers) -> None:
     from core.depth.defaults import (
         CODEC_NAMES,
+        COLOUR_MODES,
+        DEFAULT_CODEC,
+        DEFAULT_CORNERS,
         DEFAULT_LAMBDA,
         DEFAULT_MAX_PATH_DISTANCE,
+        DEFAULT_RANGE_MODE,
         DEFAULT_SCALE,
         RANGE_MODES,
     )
@@ -26,12 +30,12 @@ def add_parser(subparsers) -> None:
     depth.add_argument(
         "--colormap",
         metavar="NAME",
-        help=f"codec: {', '.join(CODEC_NAMES)} (default: by file type, else vision-banana)",
+        help=f"codec: {', '.join(CODEC_NAMES)} (default: what the file is, else {DEFAULT_CODEC})",
     )
     depth.add_argument("--curve-lambda", type=finite_float, default=DEFAULT_LAMBDA, metavar="L")
     depth.add_argument("--curve-scale", type=finite_float, default=DEFAULT_SCALE, metavar="C")
-    depth.add_argument("--corners", default="KRYGCBMW", help="corner order of the colour path")
-    depth.add_argument("--range-mode", choices=RANGE_MODES, default="curve")
+    depth.add_argument("--corners", default=DEFAULT_CORNERS, help="corner order of the colour path")
+    depth.add_argument("--range-mode", choices=RANGE_MODES, default=DEFAULT_RANGE_MODE)
     depth.add_argument("--near", type=finite_float, metavar="N", help="metres at the map's start")
     depth.add_argument("--far", type=finite_float, metavar="F", help="metres at the map's end")
     depth.add_argument("--reverse", action="store_true", help="the map runs far to near")
@@ -50,7 +54,7 @@ def add_parser(subparsers) -> None:
     depth.add_argument("--ray-distance", action="store_true", help="depth is distance along rays")
     depth.add_argument(
         "--colour",
-        choices=("photo", "depth", "normal"),
+        choices=COLOUR_MODES,
         default=None,
         help="point colours (default: photo if given, else depth)",
     )
@@ -80,14 +84,12 @@ def _check_input(path: str) -> None:
         raise IrisError(f"{path}: no such file")
 
 
-def decode_args(args: argparse.Namespace):
-    """The :class:`DepthDecoding` the arguments ask for."""
-    from core.depth.codecs import codec_for_file, make_codec
+def settings_from_args(args: argparse.Namespace):
+    """The :class:`DepthSettings` the options ask for (the Depth view builds the same record)."""
+    from core.depth.settings import DepthSettings
 
-    _check_input(args.image)
-    name = codec_for_file(args.image, args.colormap)
-    codec = make_codec(
-        name,
+    return DepthSettings(
+        codec=args.colormap or None,
         curve_lambda=args.curve_lambda,
         curve_scale=args.curve_scale,
         corners=args.corners,
@@ -95,61 +97,50 @@ def decode_args(args: argparse.Namespace):
         near=args.near,
         far=args.far,
         reverse=args.reverse,
+        max_path_distance=args.max_path_distance if args.max_path_distance >= 0 else None,
+        median=args.median,
+        hfov_deg=args.hfov,
+        intrinsics=args.intrinsics,
+        depth_kind="ray" if args.ray_distance else "z",
     )
-    threshold = args.max_path_distance if args.max_path_distance >= 0 else None
-    if codec.kind == "raw":
-        return codec.decode_file(args.image)
-    return codec.decode_file(args.image, max_path_distance=threshold, median=args.median)
+
+
+# (option, export kind, summary key) for every file ``iris depth`` can write
+_EXPORT_OPTIONS = (
+    ("out", "depth", "out"),
+    ("ply", "ply", "ply"),
+    ("points_npy", "points", "points_npy"),
+)
 
 
 def run_depth(args: argparse.Namespace) -> int:
-    import numpy as np
+    from dataclasses import replace
 
-    from core.depth.unproject import choose_intrinsics, unproject
+    from core.depth.export import export
+    from core.depth.pipeline import build_scene
 
-    decoding = decode_args(args)
-    summary = decoding.stats()
-    summary["params"] = decoding.params
-    if args.out:
-        np.save(args.out, decoding.depth)
-        summary["out"] = args.out
+    _check_input(args.image)
     if args.photo:
         _check_input(args.photo)
-    height, width = decoding.depth.shape
-    intrinsics = choose_intrinsics(
-        width, height, intrinsics=args.intrinsics, hfov_deg=args.hfov, photo=args.photo
-    )
-    photo = None
-    if args.photo:
-        from core.imageio import load_image
-
-        photo = load_image(args.photo).pixels
-    colour = args.colour or ("photo" if photo is not None else "depth")
-    cloud = unproject(
-        decoding.depth,
-        intrinsics,
-        depth_kind="ray" if args.ray_distance else "z",
-        photo=photo,
-        colour_mode=colour,
-    )
+    colour = args.colour or ("photo" if args.photo else "depth")
+    scene = build_scene(args.image, args.photo, settings_from_args(args), colour_modes=[colour])
+    decoding = scene.decoding
+    summary = decoding.stats()
+    summary["params"] = decoding.params
+    cloud = replace(scene.cloud, colours=scene.colours[colour])
     if args.voxel or args.outliers:
         from core.depth.pointcloud import clean_cloud
 
-        cloud.points, cloud.colours = clean_cloud(
+        points, colours = clean_cloud(
             cloud.points, cloud.colours, voxel_size=args.voxel, outlier_neighbours=args.outliers
         )
+        cloud = replace(cloud, points=points, colours=colours)
     summary["point_count"] = len(cloud.points)
-    summary["intrinsics"] = intrinsics.as_dict()
-    if args.ply:
-        from core.depth.pointcloud import save_ply
-
-        save_ply(args.ply, cloud)
-        summary["ply"] = args.ply
-    if args.points_npy:
-        from core.depth.pointcloud import save_npy
-
-        save_npy(args.points_npy, cloud)
-        summary["points_npy"] = args.points_npy
+    summary["intrinsics"] = scene.intrinsics.as_dict()
+    for option, kind, key in _EXPORT_OPTIONS:
+        if path := getattr(args, option):
+            export(kind, path, decoding.depth, cloud)
+            summary[key] = path
     if args.json:
         print(json.dumps(summary))
         return 0
@@ -164,7 +155,7 @@ def run_depth(args: argparse.Namespace) -> int:
     )
     print(
         f"masked {summary['masked_fraction']:.1%}, sky {summary['sky_fraction']:.1%}, "
-        f"{summary['point_count']} points ({intrinsics.source})"
+        f"{summary['point_count']} points ({scene.intrinsics.source})"
     )
     return 0
 

@@ -2,6 +2,7 @@
 
 ``CODECS.get(name)(**params)`` builds a codec; every codec has
 ``decode_file(path, ...) -> DepthDecoding`` and ``encode(depth) -> array``.
+Which codec a file gets is decided in one place, ``core.depth.pipeline``.
 Colour codecs also decode pixels (``decode_rgb``). Depth is float32 metres,
 ``+inf`` at the far end of the path (sky) and NaN where masked.
 """
@@ -16,9 +17,16 @@ from pathlib import Path
 
 import numpy as np
 
-from core.depth.colour_path import DEFAULT_CORNERS, ColourPath, DecodeTable, pack_rgb
-from core.depth.curves import DEFAULT_LAMBDA, DEFAULT_SCALE, make_curve
-from core.depth.defaults import COLORMAP_NAMES, DEFAULT_MAX_PATH_DISTANCE
+from core.depth.colour_path import ColourPath, DecodeTable, pack_rgb
+from core.depth.curves import make_curve
+from core.depth.defaults import (
+    COLORMAP_NAMES,
+    DEFAULT_CORNERS,
+    DEFAULT_LAMBDA,
+    DEFAULT_MAX_PATH_DISTANCE,
+    DEFAULT_RANGE_MODE,
+    DEFAULT_SCALE,
+)
 from core.registry import Registry
 
 CODECS: Registry = Registry("depth codec")
@@ -163,7 +171,7 @@ def colormap_codec(name: str):
     """A factory for the matplotlib-style map ``name`` with a range mode."""
 
     def build(
-        range_mode: str = "curve",
+        range_mode: str = DEFAULT_RANGE_MODE,
         near: float | None = None,
         far: float | None = None,
         curve_lambda: float = DEFAULT_LAMBDA,
@@ -197,17 +205,3 @@ CODECS.register_lazy("exr", "core.depth.raw:ExrCodec", kind="raw", label="OpenEX
 def make_codec(name: str, **params):
     """The codec called ``name`` built with ``params`` (unknown parameters are ignored)."""
     return CODECS.get(name)(**params)
-
-
-def codec_for_file(path: str | Path, colormap: str | None = None) -> str:
-    """The codec a file needs: raw by extension (.npy, .exr, 16-bit grey PNG), else a colour map."""
-    suffix = Path(path).suffix.lower()
-    if suffix in (".npy", ".exr"):
-        return suffix[1:]
-    if suffix == ".png" and colormap is None:
-        from core.imageio import read_info
-
-        info = read_info(path)
-        if info.bit_depth == 16 and info.mode.startswith("I"):
-            return "png16"
-    return colormap or "vision-banana"

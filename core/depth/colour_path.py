@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.depth.defaults import DEFAULT_CORNERS
 from core.errors import IrisError
 
 #: The RGB-cube corners by letter, as in the Vision Banana prompt (K = black, W = white).
@@ -28,7 +29,6 @@ CORNERS = {
     "M": (1, 0, 1),
     "W": (1, 1, 1),
 }
-DEFAULT_CORNERS = "KRYGCBMW"
 TABLE_SIZE = 1 << 24
 STEPS_PER_EDGE = 255  # 8-bit levels along one cube edge
 UNKNOWN = -1.0  # table entries not projected yet (depth is never negative)

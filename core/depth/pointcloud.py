@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -79,10 +80,16 @@ def save_ply(path: str | Path, cloud: PointCloud) -> Path:
     return path
 
 
+def npy_bytes(array: np.ndarray) -> bytes:
+    """``array`` as the bytes of a ``.npy`` file."""
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
 def save_npy(path: str | Path, cloud: PointCloud) -> Path:
-    """Write an (N, 6) float32 array: x, y, z in metres, then r, g, b in 0..255."""
+    """Write an (N, 6) float32 array (atomically): x, y, z in metres, then r, g, b in 0..255."""
     path = Path(path)
     array = np.concatenate([cloud.points, cloud.colours.astype(np.float32)], axis=1)
-    with open(path, "wb") as handle:
-        np.save(handle, array)
+    write_atomic(path, npy_bytes(array))
     return path

@@ -13,12 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from core.depth.defaults import COLOUR_MODES, DEFAULT_HFOV_DEG, DEPTH_KINDS
 from core.errors import IrisError
 from core.jobs import check_cancelled, no_progress
 
-DEFAULT_HFOV_DEG = 60.0
-COLOUR_MODES = ("photo", "depth", "normal")
-DEPTH_KINDS = ("z", "ray")
 EXIF_IFD = 0x8769
 EXIF_FOCAL_35MM = 0xA405
 
@@ -99,6 +97,52 @@ def choose_intrinsics(
     return Intrinsics.from_hfov(width, height, DEFAULT_HFOV_DEG)
 
 
+@dataclass(frozen=True)
+class CameraGrid:
+    """The rays of every pixel and the z-depth along them: computed once per depth map.
+
+    ``unproject`` builds it; the point cloud, its normals and its normal colours all
+    read it (``build_scene`` used to rebuild it for the normals).
+    """
+
+    xn: np.ndarray  # (1, W) float32: (u + 0.5 - cx) / fx
+    yn: np.ndarray  # (H, 1) float32: (v + 0.5 - cy) / fy
+    z: np.ndarray  # (H, W) float32 z-depth (ray distances converted)
+    keep: np.ndarray  # (H, W) bool: pixels that become points
+
+    def organised(self) -> np.ndarray:
+        """(H, W, 3) float32 camera-frame points of every pixel, NaN where depth is not finite."""
+        z = np.where(np.isfinite(self.z), self.z, np.float32(np.nan))
+        with np.errstate(invalid="ignore", over="ignore"):
+            return np.stack([self.xn * z, np.broadcast_to(self.yn, z.shape) * z, z], axis=2)
+
+    def normal_colours(self) -> np.ndarray:
+        """(H * W, 3) uint8 colours of the surface normals estimated from neighbouring pixels."""
+        return normal_colours(normals_from_points(self.organised())).reshape(-1, 3)
+
+
+def camera_grid(
+    depth: np.ndarray,
+    intrinsics: Intrinsics,
+    *,
+    depth_kind: str = "z",
+    valid: np.ndarray | None = None,
+) -> CameraGrid:
+    """The :class:`CameraGrid` of ``depth`` (z-depth or ray distance) under ``intrinsics``."""
+    if depth_kind not in DEPTH_KINDS:
+        raise IrisError(f"depth kind {depth_kind!r} must be one of {', '.join(DEPTH_KINDS)}")
+    height, width = depth.shape
+    xn = ((np.arange(width, dtype=np.float32) + 0.5 - intrinsics.cx) / intrinsics.fx)[None, :]
+    yn = ((np.arange(height, dtype=np.float32) + 0.5 - intrinsics.cy) / intrinsics.fy)[:, None]
+    z = depth.astype(np.float32, copy=False)
+    if depth_kind == "ray":
+        z = z / np.sqrt(1.0 + xn * xn + yn * yn)
+    keep = np.isfinite(z) & (z > 0)
+    if valid is not None:
+        keep &= valid
+    return CameraGrid(xn, yn, z, keep)
+
+
 @dataclass
 class PointCloud:
     """Points (N, 3) float32 in metres, colours (N, 3) uint8, and the pixel each came from."""
@@ -107,6 +151,7 @@ class PointCloud:
     colours: np.ndarray
     pixels: np.ndarray  # (N,) int64 flat indices into the depth map
     intrinsics: Intrinsics
+    grid: CameraGrid | None = None  # the rays the points were made from
 
     def __len__(self) -> int:
         return len(self.points)
@@ -176,33 +221,29 @@ def unproject(
     photo: np.ndarray | None = None,
     colour_mode: str = "photo",
     valid: np.ndarray | None = None,
+    depth_image: np.ndarray | None = None,
     progress=no_progress,
     cancel=None,
 ) -> PointCloud:
-    """Points of every finite, positive depth pixel (and ``valid`` ones), coloured by ``colour_mode``."""
-    if depth_kind not in DEPTH_KINDS:
-        raise IrisError(f"depth kind {depth_kind!r} must be one of {', '.join(DEPTH_KINDS)}")
+    """Points of every finite, positive depth pixel (and ``valid`` ones), coloured by ``colour_mode``.
+
+    ``depth_image`` is the (H, W, 3) ``depth_colours`` of ``depth`` when the caller has
+    drawn it already (the depth colours are then not computed twice).
+    """
     if colour_mode not in COLOUR_MODES:
         raise IrisError(f"colour mode {colour_mode!r} must be one of {', '.join(COLOUR_MODES)}")
     height, width = depth.shape
     progress(0, 3)
-    xn = ((np.arange(width, dtype=np.float32) + 0.5 - intrinsics.cx) / intrinsics.fx)[None, :]
-    yn = ((np.arange(height, dtype=np.float32) + 0.5 - intrinsics.cy) / intrinsics.fy)[:, None]
-    z = depth.astype(np.float32, copy=False)
-    if depth_kind == "ray":
-        z = z / np.sqrt(1.0 + xn * xn + yn * yn)
-    keep = np.isfinite(z) & (z > 0)
-    if valid is not None:
-        keep &= valid
+    grid = camera_grid(depth, intrinsics, depth_kind=depth_kind, valid=valid)
     check_cancelled(cancel)
     progress(1, 3)
-    flat = np.flatnonzero(keep)
-    mask = keep.ravel()
-    zk = z.ravel()[mask]
+    flat = np.flatnonzero(grid.keep)
+    mask = grid.keep.ravel()
+    zk = grid.z.ravel()[mask]
     points = np.empty((len(zk), 3), dtype=np.float32)
     with np.errstate(invalid="ignore", over="ignore"):
-        points[:, 0] = np.multiply(xn, z).ravel()[mask]
-        points[:, 1] = np.multiply(yn, z).ravel()[mask]
+        points[:, 0] = np.multiply(grid.xn, grid.z).ravel()[mask]
+        points[:, 1] = np.multiply(grid.yn, grid.z).ravel()[mask]
     points[:, 2] = zk
     check_cancelled(cancel)
     progress(2, 3)
@@ -211,10 +252,9 @@ def unproject(
 
         colours = resize_to(to_uint8_rgb(photo), width, height).reshape(-1, 3)[mask]
     elif colour_mode == "normal":
-        with np.errstate(invalid="ignore"):
-            grid = np.stack([xn * z, np.broadcast_to(yn, z.shape) * z, z], axis=2)
-        colours = normal_colours(normals_from_points(grid)).reshape(-1, 3)[mask]
+        colours = grid.normal_colours()[mask]
     else:
-        colours = depth_colours(depth).reshape(-1, 3)[mask]
+        image = depth_colours(depth) if depth_image is None else depth_image
+        colours = image.reshape(-1, 3)[mask]
     progress(3, 3)
-    return PointCloud(points, np.ascontiguousarray(colours), flat, intrinsics)
+    return PointCloud(points, np.ascontiguousarray(colours), flat, intrinsics, grid)

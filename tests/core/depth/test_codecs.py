@@ -11,11 +11,11 @@ from PIL import Image
 from core.depth.codecs import (
     CODECS,
     COLORMAP_NAMES,
-    codec_for_file,
     colormap_tables,
     make_codec,
 )
 from core.depth.colour_path import CORNERS, STEPS_PER_EDGE, ColourPath
+from core.depth.pipeline import file_codec
 from core.errors import IrisError
 
 EDGE_STEP = 1.0 / (7 * STEPS_PER_EDGE)  # f per 8-bit step along one cube edge
@@ -166,13 +166,13 @@ def test_raw_png16_and_npy_round_trip(tmp_path):
     depth[0, 0] = np.nan
     png = tmp_path / "d.png"
     png.write_bytes(CODECS.get("png16")().encode(depth))
-    assert codec_for_file(png) == "png16"
+    assert file_codec(png) == "png16"
     decoded = make_codec("png16").decode_file(png).depth
     assert np.isnan(decoded[0, 0])
     assert np.nanmax(np.abs(decoded - depth)) <= 0.0005 + 1e-6  # half a millimetre
     npy = tmp_path / "d.npy"
     npy.write_bytes(make_codec("npy").encode(depth))
-    assert codec_for_file(npy) == "npy"
+    assert file_codec(npy) == "npy"
     np.testing.assert_array_equal(make_codec("npy").decode_file(npy).depth, depth)
 
 
