@@ -24,9 +24,7 @@ def ref_power_f(d, lam: float, c: float):
     """f of the power curve, element by element with math.pow (depths past a finite far end: 1)."""
     out = []
     for x in np.ravel(d):
-        if lam > 0 and x >= lam * c:
-            out.append(1.0)
-        elif math.isinf(x):
+        if lam > 0 and x >= lam * c or math.isinf(x):
             out.append(1.0)
         else:
             out.append(1.0 - math.pow(1.0 - max(x, 0.0) / (lam * c), lam + 1.0))
