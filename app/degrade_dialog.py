@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.session import ProjectChange
 from core.degrade import DEGRADATIONS, Recipe, Step, get_degradation
 from core.degrade.batch import degrade_into_project
 from core.degrade.preview import load_preview_source, render_preview
@@ -391,14 +392,18 @@ class DegradeDialog(QDialog):
             self.window_.report_error("Invalid recipe", str(exc))
             return None
         ids = [image.id for image in self.images]
-        handle = self.window_.worker.submit(
-            degrade_into_project, project.path, ids, recipe, int(self.seed.value()), name="Degrade"
+        return self.window_.job_owner("degrade").start(
+            degrade_into_project,
+            project.path,
+            ids,
+            recipe,
+            int(self.seed.value()),
+            name="Degrade",
+            on_done=self._on_applied,
+            changes=ProjectChange.IMAGES,
         )
-        handle.succeeded.connect(self._on_applied)
-        return handle
 
     def _on_applied(self, ids: list) -> None:
-        self.window_.browser.refresh()
         self.window_.show_status(f"Added {len(ids)} degraded images ({self.recipe().label()})")
         self.applied.emit(list(ids))
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
+from app.session import ProjectChange
 from core.methods.imported import import_method_outputs
 
 
@@ -14,15 +15,18 @@ def start_import(window, name: str, folder: str | Path):
     if window.project is None:
         window.report_error("No project open", "Open a project before importing method outputs.")
         return None
-    handle = window.worker.submit(
-        import_method_outputs, window.project.path, name, Path(folder), name=f"Import {name}"
+    return window.job_owner("import-method").start(
+        import_method_outputs,
+        window.project.path,
+        name,
+        Path(folder),
+        name=f"Import {name}",
+        on_done=lambda report: _on_done(window, report),
+        changes=ProjectChange.IMAGES | ProjectChange.RUNS,
     )
-    handle.succeeded.connect(lambda report: _on_done(window, report))
-    return handle
 
 
 def _on_done(window, report) -> None:
-    window.browser.refresh()
     text = f"{report.method}: {len(report.matched)} outputs registered"
     problems = []
     if report.unmatched_files:

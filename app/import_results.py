@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
 
+from app.session import ProjectChange
 from core.dataset.importer import import_results
 
 
@@ -19,15 +20,17 @@ def start_import(window, results: str | Path):
     if window.project is None:
         window.report_error("No project open", "Open a project before importing score results.")
         return None
-    handle = window.worker.submit(
-        import_results, window.project.path, Path(results), name=f"Import {Path(results).name}"
+    return window.job_owner("import-results").start(
+        import_results,
+        window.project.path,
+        Path(results),
+        name=f"Import {Path(results).name}",
+        on_done=lambda report: _on_done(window, report),
+        changes=ProjectChange.IMAGES | ProjectChange.SCORES,
     )
-    handle.succeeded.connect(lambda report: _on_done(window, report))
-    return handle
 
 
 def _on_done(window, report) -> None:
-    window.browser.refresh()
     text = (
         f"{report.scores_written} scores imported ({report.errors} errors); "
         f"{report.images_added} images added"

@@ -19,10 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.context import ViewContext
+from app.job_owner import JobOwner
 from app.project_browser import ProjectBrowser
+from app.session import ProjectChange, ProjectSession
 from app.settings import Settings
 from app.tools import TOOLS
-from app.views import VIEWS, ViewContext, ordered_view_names
+from app.views import VIEWS, ordered_view_names
 from app.worker import ComputeWorker, JobHandle
 from core.errors import IrisError
 from core.redact import redact
@@ -36,6 +39,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.worker = worker
         self.project = None  # core.project.Project, imported with the first project
+        self._shown_job: JobHandle | None = None  # the job the status bar shows and cancels
+        self._owners: dict[str, JobOwner] = {}
         self.last_error: str | None = None
         self.setWindowTitle("IRIS")
         self.setAcceptDrops(True)
@@ -61,7 +66,17 @@ class MainWindow(QMainWindow):
         self.views: dict[str, QWidget] = {}
         self._pages: dict[str, QWidget] = {}
         self._selection: list = []
-        self._context = ViewContext(worker=worker, settings=settings, show_status=self.show_status)
+        self.session = ProjectSession(self)
+        self.session.changed.connect(self._on_project_changed)
+        self.jobs = JobOwner(worker, self.session, self)  # the window's own jobs (imports)
+        self._context = ViewContext(
+            worker=worker,
+            settings=settings,
+            show_status=self.show_status,
+            session=self.session,
+            selection=lambda: list(self._selection),
+            select=self.browser.select_images,
+        )
         for name in ordered_view_names():
             page = QWidget()
             QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
@@ -234,18 +249,19 @@ class MainWindow(QMainWindow):
             return None
         from core.project.importer import import_paths
 
-        handle = self.worker.submit(
+        return self.jobs.start(
             import_paths,
             self.project.path,
             paths,
             max_pixels=self.settings.max_pixels,
             name="Import",
+            on_done=self._on_import_done,
+            changes=ProjectChange.IMAGES,
         )
-        handle.succeeded.connect(self._on_import_done)
-        return handle
 
     def _on_import_done(self, report) -> None:
-        self.browser.refresh()
+        if report.imported:  # the new images are what the user wants to see next
+            self.browser.select_images(report.imported)
         text = f"Imported {len(report.imported)} images"
         if report.duplicates:
             text += f", {len(report.duplicates)} already in the project"
@@ -314,18 +330,33 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, timeout_ms)
 
     def cancel_jobs(self) -> None:
-        self.worker.cancel_all()
-        self.job_label.setText("Cancelling...")
+        """Cancel the job the status bar shows (others, queued or running, go on)."""
+        if self._shown_job is not None and not self._shown_job.is_finished:
+            self._shown_job.cancel()
+            self.job_label.setText(f"Cancelling {self._shown_job.name}...")
+
+    def job_owner(self, key: str) -> JobOwner:
+        """The job owner of a tool or dialog (one per ``key``): its new job cancels its last."""
+        if key not in self._owners:
+            self._owners[key] = JobOwner(self.worker, self.session, self)
+        return self._owners[key]
+
+    def _on_project_changed(self, what: ProjectChange, _source: object) -> None:
+        if what & (ProjectChange.IMAGES | ProjectChange.RUNS):
+            self.browser.refresh()
 
     def _on_job_started(self, handle: JobHandle) -> None:
         if handle.name == "device":
             return
+        self._shown_job = handle
         self.job_label.setText(handle.name)
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.cancel_button.setEnabled(True)
 
     def _on_job_progress(self, handle: JobHandle, done: int, total: int) -> None:
+        if handle is not self._shown_job:
+            return
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.job_label.setText(f"{handle.name} {done}/{total}")
@@ -334,7 +365,12 @@ class MainWindow(QMainWindow):
         if handle.name == "device" and handle.state == "failed":
             self.device_label.setText("Device: CPU (torch unavailable)")
             return
-        if not any(not h.is_finished for h in self.worker.active_jobs()):
+        if handle is self._shown_job:  # show the next job still running, if any
+            running = [h for h in self.worker.active_jobs() if h.state == "running"]
+            self._shown_job = next((h for h in running if h.name != "device"), None)
+            if self._shown_job is not None:
+                self.job_label.setText(self._shown_job.name)
+        if self._shown_job is None:
             self.progress.setVisible(False)
             self.cancel_button.setEnabled(False)
             self.job_label.setText("")

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.job_owner import JobOwner
+from app.session import ProjectChange
 from app.views import ViewContext
 from widgets.heatmap import Heatmap
 from widgets.metric_plot import Curve, MetricPlot
@@ -49,7 +51,10 @@ class PlotsView(QWidget):
         self.project_dir: Path | None = None
         self.series: list = []
         self.metrics: list[str] = []
-        self.job = None
+        self.scoring = JobOwner(context.worker, context.session, self)
+        self.reading = JobOwner(context.worker, None, self)  # reads only: changes nothing
+        if context.session is not None:
+            context.session.changed.connect(self._on_project_changed)
 
         self.runs = QListWidget()
         self.runs.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
@@ -118,8 +123,15 @@ class PlotsView(QWidget):
 
     def set_project(self, project) -> None:
         self.project_dir = project.path if project is not None else None
-        self.runs.clear()
         self.series = []
+        self.scoring.cancel()
+        self._fill_runs(project, keep=[])
+        if project is not None:
+            self.load_stored_series()
+
+    def _fill_runs(self, project, keep: list[str]) -> None:
+        """List the project's groups and runs, selecting ``keep`` (else the first entry)."""
+        self.runs.clear()
         if project is None:
             return
         runs = project.runs()
@@ -131,8 +143,50 @@ class PlotsView(QWidget):
             item = QListWidgetItem(f"{run.name} ({run.kind})")
             item.setData(Qt.ItemDataRole.UserRole, run.name)
             self.runs.addItem(item)
-        if self.runs.count():
+        for index in range(self.runs.count()):
+            item = self.runs.item(index)
+            item.setSelected(item.data(Qt.ItemDataRole.UserRole) in keep)
+        if self.runs.count() and not self.runs.selectedItems():
             self.runs.item(0).setSelected(True)
+
+    def _on_project_changed(self, what, source) -> None:
+        """New runs appear in the list; scores stored by other jobs show without a restart."""
+        if self.project_dir is None or source is self.scoring:
+            return
+        if what & (ProjectChange.RUNS | ProjectChange.IMAGES):
+            from core.project import Project
+
+            with Project.open(self.project_dir) as project:
+                self._fill_runs(project, keep=self.selected_runs())
+        if what & (ProjectChange.RUNS | ProjectChange.SCORES) and not self.scoring.busy:
+            self.load_stored_series()
+
+    def load_stored_series(self) -> None:
+        """Curves of the selected runs from the scores already stored (nothing computed)."""
+        from core.metrics.series import collect_series
+
+        runs = self.selected_runs()
+        metrics = [m.strip() for m in self.metric_edit.text().split(",") if m.strip()]
+        if self.project_dir is None or not runs or not metrics:
+            return
+        reference = self.reference.currentText()
+        self.reading.start(
+            collect_series,
+            str(self.project_dir),
+            runs,
+            metrics,
+            reference=None if reference == "(none)" else reference,
+            compute=False,
+            name="Read stored scores",
+            on_done=lambda series, m=metrics: self._show_stored_series(series, m),
+        )
+
+    def _show_stored_series(self, series: list, metrics: list[str]) -> None:
+        if not any(v is not None for s in series for vs in s.values.values() for v in vs):
+            self.status.setText("No stored scores for the selected runs yet: press Score.")
+            return
+        self.metrics = metrics
+        self.set_series(series, stored=True)
 
     def selected_runs(self) -> list[str]:
         return [item.data(Qt.ItemDataRole.UserRole) for item in self.runs.selectedItems()]
@@ -152,7 +206,8 @@ class PlotsView(QWidget):
         settings = self.context.settings
         self.score_button.setEnabled(False)
         self.status.setText("Scoring...")
-        self.job = self.context.worker.submit(
+        self.reading.cancel()
+        self.job = self.scoring.start(
             collect_series,
             str(self.project_dir),
             runs,
@@ -161,10 +216,12 @@ class PlotsView(QWidget):
             device=settings.device,
             config=settings.weights_config(),
             name="Score runs",
+            on_done=self.set_series,
+            on_failed=self.status.setText,
+            on_progress=lambda done, total: self.status.setText(f"Scoring {done}/{total} images"),
+            on_finished=lambda _state: self.score_button.setEnabled(True),
+            changes=ProjectChange.SCORES,
         )
-        self.job.succeeded.connect(self.set_series)
-        self.job.failed.connect(self._on_failed)
-        self.job.finished.connect(lambda _state: self.score_button.setEnabled(True))
 
     def show_stored(self) -> None:
         """Fill the table with every stored score (read on the worker, nothing computed)."""
@@ -173,11 +230,13 @@ class PlotsView(QWidget):
         if self.project_dir is None:
             return
         self.status.setText("Reading stored scores...")
-        self.job = self.context.worker.submit(
-            stored_scores, str(self.project_dir), name="Read stored scores"
+        self.job = self.reading.start(
+            stored_scores,
+            str(self.project_dir),
+            name="Read stored scores",
+            on_done=self._show_stored_rows,
+            on_failed=self.status.setText,
         )
-        self.job.succeeded.connect(self._show_stored_rows)
-        self.job.failed.connect(self._on_failed)
 
     def _show_stored_rows(self, rows: list) -> None:
         from core.metrics.stored import STORED_COLUMNS
@@ -185,16 +244,14 @@ class PlotsView(QWidget):
         self.table.set_rows(STORED_COLUMNS, rows)
         self.status.setText(f"{len(rows)} stored scores in the table.")
 
-    def _on_failed(self, message: str, _trace: str) -> None:
-        self.status.setText(message)
-
-    def set_series(self, series: list) -> None:
+    def set_series(self, series: list, stored: bool = False) -> None:
         """Show scored series (from :func:`core.metrics.series.collect_series`)."""
         self.series = list(series)
         if not self.metrics and series:
             self.metrics = list(series[0].values)
         steps = sum(len(s.image_ids) for s in self.series)
-        self.status.setText(f"{len(self.series)} runs, {steps} images scored.")
+        what = "stored scores shown" if stored else "images scored"
+        self.status.setText(f"{len(self.series)} runs, {steps} {what}.")
         self.redraw()
 
     # -- drawing -------------------------------------------------------------------

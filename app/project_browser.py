@@ -55,6 +55,7 @@ class ProjectBrowser(QWidget):
         self.project: Project | None = None
         self._images: dict[int, ImageRecord] = {}
         self._runs: dict[str, RunRecord] = {}
+        self._rebuilding = False
         self.filter = QComboBox()
         self.filter.addItems(list(FILTERS))
         self.filter.currentTextChanged.connect(lambda _text: self.refresh())
@@ -72,7 +73,26 @@ class ProjectBrowser(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the project (after an import or a run) and rebuild the grid."""
+        """Re-read the project (after an import or a run) and rebuild the grid.
+
+        The selection is kept: a run or an import never silently changes what the
+        user selected (images that no longer exist drop out of it).
+        """
+        selected = self.grid.selected_keys()
+        self._rebuilding = True  # rebuilding clears the list: not a user's deselection
+        try:
+            self._rebuild()
+            self.grid.select_keys(selected)
+        finally:
+            self._rebuilding = False
+        if self.grid.selected_keys() != selected:
+            self._on_selection(self.grid.selected_keys())
+
+    def select_images(self, image_ids: list[int]) -> None:
+        """Select these images (and scroll to the first), as a user's click would."""
+        self.grid.select_keys(list(image_ids))
+
+    def _rebuild(self) -> None:
         if self.project is None:
             self.grid.set_items([])
             self.summary.setText("No project open")
@@ -114,6 +134,8 @@ class ProjectBrowser(QWidget):
         self.grid.select_key(image_id)
 
     def _on_selection(self, keys: list) -> None:
+        if self._rebuilding:
+            return
         runs = [self._runs[key] for key in keys if isinstance(key, str) and key in self._runs]
         if runs:
             self.run_selected.emit(runs[0])

@@ -61,6 +61,7 @@ class SmokeTest:
         from PySide6.QtCore import QEventLoop, QTimer
 
         from app.main_window import MainWindow
+        from app.session import ProjectChange
         from app.settings import Settings
         from app.worker import ComputeWorker
 
@@ -97,7 +98,7 @@ class SmokeTest:
                 error=handle.error,
             )
             if ok:
-                window.browser.refresh()
+                window.session.notify(ProjectChange.ALL)
                 view = window.show_view("images")
                 view.show_images([window.project.image(result["output"])])
                 deadline = time.monotonic() + 30

@@ -42,6 +42,7 @@ class JobHandle(QObject):
 
     started = Signal()
     progress = Signal(int, int)
+    partial = Signal(object)  # one unit of the result as it is made (a step, an image's result)
     succeeded = Signal(object)
     failed = Signal(str, str)  # message, traceback
     cancelled = Signal()
@@ -83,6 +84,7 @@ class _Executor(QObject):
 
     job_started = Signal(int)
     job_progress = Signal(int, int, int)
+    job_partial = Signal(int, object)
     job_succeeded = Signal(int, object)
     job_failed = Signal(int, str, str, str)  # id, message, traceback, log path ("" for IrisError)
     job_cancelled = Signal(int)
@@ -153,6 +155,7 @@ class ComputeWorker(QObject):
         self._submit.connect(self._executor.run)
         self._executor.job_started.connect(self._on_started)
         self._executor.job_progress.connect(self._on_progress)
+        self._executor.job_partial.connect(self._on_partial)
         self._executor.job_succeeded.connect(self._on_succeeded)
         self._executor.job_failed.connect(self._on_failed)
         self._executor.job_cancelled.connect(self._on_cancelled)
@@ -163,12 +166,26 @@ class ComputeWorker(QObject):
     # -- submitting and cancelling -------------------------------------------------
 
     def submit(
-        self, fn: Callable[..., Any], *args: Any, name: str = "", **kwargs: Any
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        name: str = "",
+        partial_to: str | None = None,
+        **kwargs: Any,
     ) -> JobHandle:
-        """Queue ``fn(*args, progress=, cancel=, **kwargs)``; returns its handle at once."""
+        """Queue ``fn(*args, progress=, cancel=, **kwargs)``; returns its handle at once.
+
+        ``partial_to`` names the keyword through which ``fn`` reports partial results
+        (``iterate(on_step=...)``, ``restore_images(on_result=...)``): each one it passes
+        arrives on the GUI thread as the handle's ``partial`` signal.
+        """
         if not self.is_running():
             raise RuntimeError("the compute worker has been shut down")
-        job = _Job(next(self._ids), fn, args, kwargs)
+        job_id = next(self._ids)
+        if partial_to is not None:
+            emit = self._executor.job_partial.emit
+            kwargs[partial_to] = lambda item, job_id=job_id: emit(job_id, item)
+        job = _Job(job_id, fn, args, kwargs)
         handle = JobHandle(job.id, name or getattr(fn, "__name__", "job"))
         handle.cancel_event = job.cancel
         self._jobs[job.id] = (job, handle)
@@ -227,6 +244,11 @@ class ComputeWorker(QObject):
             handle.last_progress = (done, total)
             handle.progress.emit(done, total)
             self.job_progress.emit(handle, done, total)
+
+    def _on_partial(self, job_id: int, item: object) -> None:
+        handle = self._handle(job_id)
+        if handle and not handle.is_finished:
+            handle.partial.emit(item)
 
     def _finish(self, job_id: int, state: str) -> JobHandle | None:
         entry = self._jobs.pop(job_id, None)

@@ -103,6 +103,15 @@ class ThumbnailGrid(QListWidget):
         if item is not None:
             self.setCurrentItem(item)
 
+    def select_keys(self, keys: list[Hashable]) -> None:
+        """Select exactly the items of ``keys`` that exist (the first becomes current)."""
+        items = [self._items[key] for key in keys if key in self._items]
+        self.clearSelection()
+        for item in items:
+            item.setSelected(True)
+        if items:
+            self.scrollToItem(items[0])
+
     def _on_loaded(self, key: Hashable, pixels: np.ndarray) -> None:
         item = self._items.get(key)
         if item is not None:

@@ -150,10 +150,14 @@ def score_project(
     device: str = "auto",
     config: WeightsConfig | None = None,
     batch: int | None = None,
+    compute: bool = True,
     progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> ScoreReport:
     """Score project images (given ids, a run's outputs, or all), reusing stored scores.
+
+    ``compute=False`` only reads what is stored (rows without a stored score keep no
+    value): what a view shows on opening, without loading any metric.
 
     ``reference`` (``input``, ``step0``, ``step1``, ``clean``, an image id or a file)
     applies to full-reference metrics; an image without that reference gets a row
@@ -187,7 +191,7 @@ def score_project(
                 else:
                     pending.setdefault(info.name, []).append((row, image, ref))
         total = sum(len(items) for items in pending.values())
-        if not total:
+        if not total or not compute:
             progress(len(images), len(images))
             return report
         dev = _device(device)

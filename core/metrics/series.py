@@ -87,19 +87,25 @@ def collect_series(
     reference: str | None = None,
     device: str = "auto",
     config: WeightsConfig | None = None,
+    compute: bool = True,
     progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> list[RunSeries]:
-    """Score every item of ``runs`` (run or group names) with ``metrics``; cached scores are reused."""
+    """Score every item of ``runs`` (run or group names) with ``metrics``; cached scores are reused.
+
+    ``compute=False`` reads only stored scores. Progress counts images, from 0 to the
+    number of images of all the runs, never past it.
+    """
     with Project.open(project_dir) as project:
         all_series = [_items(project, name) for name in expand_runs(project, runs)]
     total = sum(len(s.image_ids) for s in all_series)
     done = 0
     for series in all_series:
-        base = done
+        base, count = done, len(series.image_ids)
 
-        def inner(d: int, _t: int, base: int = base) -> None:
-            progress(base + d, total)
+        def inner(d: int, t: int, base: int = base, count: int = count) -> None:
+            # score_project counts (image, metric) pairs still to compute: scale to images
+            progress(base + min(count, round(count * d / max(t, 1))), total)
 
         report = score_project(
             project_dir,
@@ -108,12 +114,14 @@ def collect_series(
             reference=reference,
             device=device,
             config=config,
+            compute=compute,
             progress=inner,
             cancel=cancel,
         )
         for metric in metrics:
             series.values[metric] = [report.value(i, metric) for i in series.image_ids]
         done += len(series.image_ids)
+        progress(done, total)
     return all_series
 
 
