@@ -1,8 +1,9 @@
 """A dataset scoring job: what to score, where the rows go, which engine runs it.
 
 :func:`run_job` plans (discover images, read the rows already in the output),
-hands the batches to the local or the Ray engine, and merges the committed part
-files into the output. Both engines run :class:`core.dataset.scoring.BatchScorer`.
+hands the batches to the job's engine (:mod:`core.dataset.engines`: local or
+Ray), and merges the committed part files into the output. Both engines run
+:class:`core.dataset.scoring.BatchScorer`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from core.dataset.discovery import DatasetItem, discover
+from core.dataset.engines import ENGINES, get_engine
 from core.dataset.results import ResultsStore
 from core.errors import IrisError
 from core.jobs import ProgressFn, no_progress
-
-ENGINES = ("local", "ray")
 
 
 @dataclass
@@ -42,7 +42,7 @@ class DatasetJob:
 
 @dataclass
 class JobSummary:
-    """What a job did; ``iris dataset-score`` prints it as JSON."""
+    """What a job did; ``iris score --dataset`` prints it as JSON."""
 
     out: str
     engine: str
@@ -70,8 +70,7 @@ class EngineReport:
 
 
 def _check(job: DatasetJob) -> None:
-    if job.engine not in ENGINES:
-        raise IrisError(f"unknown engine {job.engine!r}; known: {', '.join(ENGINES)}")
+    ENGINES.get_name(job.engine)  # unknown engines: one error listing the known ones
     if not job.metrics:
         raise IrisError("say which metrics to compute: --metrics psnr,ssim")
     if job.batch_size < 1:
@@ -90,10 +89,8 @@ def run_job(
     """Score ``job.dataset`` with ``job.metrics`` into ``job.out``; resumes from rows present."""
     _check(job)
     start = time.perf_counter()
-    if job.engine == "ray":
-        from core.dataset.ray_engine import require_ray
-
-        require_ray()
+    engine = get_engine(job.engine)
+    engine.prepare()
     from core.dataset.metric_adapter import check_metrics
 
     check_metrics(job.metrics)
@@ -101,14 +98,7 @@ def run_job(
     if items is None:
         items = discover(job.dataset, ref_dir=job.ref_dir, ref_pattern=job.ref_pattern)
     done = store.done_keys(retry_errors=job.retry_errors)
-    if job.engine == "ray":
-        from core.dataset.ray_engine import run_ray
-
-        report = run_ray(job, items, store, done, progress=progress, cancel=cancel)
-    else:
-        from core.dataset.local_engine import run_local
-
-        report = run_local(job, items, store, done, progress=progress, cancel=cancel)
+    report = engine.run(job, items, store, done, progress=progress, cancel=cancel)
     total = store.finish()
     seconds = time.perf_counter() - start
     planned = len(items) * len(job.metrics)

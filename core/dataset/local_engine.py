@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from core.dataset.discovery import DatasetItem
+from core.dataset.engines import Engine
 from core.dataset.job import DatasetJob, EngineReport
 from core.dataset.results import Key, ResultsStore
 from core.dataset.scoring import BatchScorer, worker_name
@@ -48,3 +49,6 @@ def run_local(
         report.workers.update(row["worker"] for row in rows)
     progress(total, total)
     return report
+
+
+LOCAL_ENGINE = Engine("local", run_local)

@@ -16,6 +16,7 @@ import math
 import threading
 
 from core.dataset.discovery import DatasetItem
+from core.dataset.engines import Engine
 from core.dataset.job import DatasetJob, EngineReport
 from core.dataset.results import Key, ResultsStore, rows_to_arrow
 from core.dataset.scoring import BatchScorer, worker_name
@@ -160,3 +161,6 @@ def run_ray(
         if started:
             ray.shutdown()
     return report
+
+
+RAY_ENGINE = Engine("ray", run_ray, prepare=require_ray)
