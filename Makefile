@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.iris-installed
 # The torch build this machine serves from local disk; pyproject.toml keeps a range around it.
 TORCH_PINS ?= torch==2.14.1 torchvision==0.29.1
 
-.PHONY: run test bench lint format env sysdeps clean package package-test
+.PHONY: run test bench lint format env sysdeps clean package package-test mutation
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ test: $(STAMP) sysdeps
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.perf
+
+# Mutation testing of the modules that compute the papers' numbers (slow: not part of `test`).
+# The last line is the score as JSON; MUTATION_MODULES="core.metrics.gaps ..." runs only those.
+mutation: $(STAMP)
+	@test -x $(VENV)/bin/mutmut || $(PY) -m pip install --quiet -e '.[mutation]'
+	nice -n 15 tests/mutation/run.sh $(VENV)
 
 lint: $(STAMP)
 	$(PY) -m ruff check app widgets core resources tests packaging
