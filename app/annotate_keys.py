@@ -48,31 +48,48 @@ def _brush(factor: float) -> Action:
     return resize
 
 
-def _each(keys: tuple[Qt.Key, ...], action: Action) -> dict[Qt.Key, Action]:
-    return dict.fromkeys(keys, action)
+# (keys, what they do, action): the one table the key handler and Help > Keyboard
+# Shortcuts both read, so the help can never list a key that does nothing.
+BINDINGS: tuple[tuple[tuple[Qt.Key, ...], str, Action], ...] = (
+    ((K.Key_N, K.Key_Right, K.Key_PageDown), "next image", lambda v, s: v.next()),
+    ((K.Key_P, K.Key_Left, K.Key_PageUp), "previous image", lambda v, s: v.previous()),
+    (
+        (K.Key_Space,),
+        "mark the image reviewed (Shift+Space: not reviewed)",
+        lambda v, shift: v.mark_reviewed(reviewed=not shift),
+    ),
+    ((K.Key_Tab,), "next label group", lambda v, s: v.cycle_group(1)),
+    ((K.Key_Backtab,), "previous label group", lambda v, s: v.cycle_group(-1)),
+    ((K.Key_R,), "rectangle tool", lambda v, s: v.set_tool("rect")),
+    ((K.Key_G,), "polygon tool", lambda v, s: v.set_tool("polygon")),
+    ((K.Key_B,), "brush tool", lambda v, s: v.set_tool("brush")),
+    ((K.Key_Return, K.Key_Enter), "close the polygon / label with the last label", _enter),
+    ((K.Key_Escape,), "discard the shape being drawn", _escape),
+    ((K.Key_F,), "fit the image", lambda v, s: v.canvas.fit()),
+    ((K.Key_Plus, K.Key_Equal), "zoom in", lambda v, s: v.canvas.zoom_by(1.25)),
+    ((K.Key_Minus,), "zoom out", lambda v, s: v.canvas.zoom_by(0.8)),
+    (
+        (K.Key_S,),
+        "next severity",
+        lambda v, s: v.severity_combo.setCurrentIndex(v.severity % 3),
+    ),
+    ((K.Key_Delete, K.Key_Backspace), "delete the selected flag", lambda v, s: v.delete_selected()),
+    ((K.Key_Up,), "previous flag in the list", _move_in_list(-1)),
+    ((K.Key_Down,), "next flag in the list", _move_in_list(1)),
+    ((K.Key_BracketLeft,), "smaller brush", _brush(1 / 1.25)),
+    ((K.Key_BracketRight,), "larger brush", _brush(1.25)),
+)
+
+KEYS: dict[Qt.Key, Action] = {key: action for keys, _help, action in BINDINGS for key in keys}
 
 
-KEYS: dict[Qt.Key, Action] = {
-    **_each((K.Key_N, K.Key_Right, K.Key_PageDown), lambda v, s: v.next()),
-    **_each((K.Key_P, K.Key_Left, K.Key_PageUp), lambda v, s: v.previous()),
-    K.Key_Space: lambda v, shift: v.mark_reviewed(reviewed=not shift),
-    K.Key_Tab: lambda v, s: v.cycle_group(1),
-    K.Key_Backtab: lambda v, s: v.cycle_group(-1),
-    K.Key_R: lambda v, s: v.set_tool("rect"),
-    K.Key_G: lambda v, s: v.set_tool("polygon"),
-    K.Key_B: lambda v, s: v.set_tool("brush"),
-    **_each((K.Key_Return, K.Key_Enter), _enter),
-    K.Key_Escape: _escape,
-    K.Key_F: lambda v, s: v.canvas.fit(),
-    **_each((K.Key_Plus, K.Key_Equal), lambda v, s: v.canvas.zoom_by(1.25)),
-    K.Key_Minus: lambda v, s: v.canvas.zoom_by(0.8),
-    K.Key_S: lambda v, s: v.severity_combo.setCurrentIndex(v.severity % 3),
-    **_each((K.Key_Delete, K.Key_Backspace), lambda v, s: v.delete_selected()),
-    K.Key_Up: _move_in_list(-1),
-    K.Key_Down: _move_in_list(1),
-    K.Key_BracketLeft: _brush(1 / 1.25),
-    K.Key_BracketRight: _brush(1.25),
-}
+def key_help() -> list[tuple[str, str]]:
+    """(keys, what they do) of every Annotate key, in the table's order."""
+    rows = [("1-9", "flag with the label of that number in the shown group")]
+    for keys, text, _action in BINDINGS:
+        rows.append((", ".join(QKeySequence(key).toString() for key in keys), text))
+    rows += [("Ctrl+Z", "undo"), ("Ctrl+Shift+Z, Ctrl+Y", "redo")]  # as handle_key reads them
+    return [(keys.replace("Backtab", "Shift+Tab"), text) for keys, text in rows]
 
 
 def handle_key(view: AnnotateView, event: QKeyEvent) -> bool:

@@ -471,6 +471,13 @@ class AnnotateView(QWidget):
         if not self.handle_key(event):
             super().keyPressEvent(event)
 
+    @staticmethod
+    def keymap() -> list[tuple[str, str]]:
+        """(keys, what they do) for Help > Keyboard Shortcuts, from the key table itself."""
+        from app.annotate_keys import key_help
+
+        return key_help()
+
     def handle_key(self, event: QKeyEvent) -> bool:
         """Apply the review-queue key map (``app/annotate_keys.py``); whether the key was used."""
         from app.annotate_keys import handle_key

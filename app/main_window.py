@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -419,9 +420,25 @@ class MainWindow(QMainWindow):
                 found.add((action.text().replace("&", ""), keys))
         return sorted(found)
 
-    def show_shortcuts(self) -> None:
-        lines = [f"{keys:<18} {text}" for text, keys in self.shortcut_list()]
-        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(lines))
+    def _window_shortcuts(self) -> list[tuple[str, str]]:
+        """(keys, action) of the window's own shortcuts: its menus, not the views'."""
+        rows = set()
+        for action in self.menuBar().findChildren(QAction):
+            keys = ", ".join(k.toString() for k in action.shortcuts())
+            if keys and action.text():
+                rows.add((keys, action.text().replace("&", "")))
+        return sorted(rows)
+
+    def show_shortcuts(self) -> QDialog:
+        """Every key of the window and of every view (views are built to read their keys)."""
+        from app.shortcuts_dialog import ShortcutsDialog, shortcut_rows
+
+        for name in self._pages:
+            self.view(name)
+        titles = {name: VIEWS.meta(name).get("title", name) for name in self._pages}
+        dialog = ShortcutsDialog(shortcut_rows(self._window_shortcuts(), self.views, titles), self)
+        dialog.open()
+        return dialog
 
     def show_about(self) -> None:
         from app.about import AboutDialog
