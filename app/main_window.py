@@ -189,7 +189,8 @@ class MainWindow(QMainWindow):
         previous, self.project = self.project, project
         self._selection = []
         self.settings.add_recent_project(project.path)
-        self.setWindowTitle(f"IRIS - {project.name}")
+        self.setWindowTitle(project.name)  # Qt adds the application's name: "name — IRIS"
+        self.setWindowFilePath(str(project.path))
         self.browser.set_project(project)
         for view in self.views.values():
             if hasattr(view, "set_project"):
