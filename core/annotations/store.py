@@ -44,7 +44,7 @@ class AnnotationError(IrisError):
 
 
 def _now() -> str:
-    from core.project.store import now
+    from core.clock import now
 
     return now()
 

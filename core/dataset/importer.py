@@ -20,10 +20,10 @@ import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from core.dataset.hashing import sha256_bytes
 from core.dataset.results import Row, read_rows
 from core.errors import ImageLoadError
 from core.files import FileReadError, read_bounded
+from core.hashing import sha256_of
 from core.imageio import load_image
 from core.jobs import ProgressFn, check_cancelled, no_progress
 from core.limits import max_pixels_from_env
@@ -84,7 +84,7 @@ def _ingest(
         if exc.reason != "missing":
             report.refuse(str(exc))
         return None, False
-    if sha256_bytes(data) != sha:  # the file changed since it was scored
+    if sha256_of(data) != sha:  # the file changed since it was scored
         return None, False
     try:
         loaded = load_image(data, name=path)

@@ -13,10 +13,10 @@ import socket
 import time
 from collections.abc import Callable, Iterable
 
-from core.dataset.hashing import sha256_bytes
 from core.dataset.metric_adapter import MetricFn, load_metric, metric_version
 from core.dataset.results import Key, Row, row_key
 from core.errors import ImageLoadError
+from core.hashing import sha256_of
 from core.metrics.catalogue import metric_info
 from core.redact import error_text, redact
 
@@ -69,7 +69,7 @@ class BatchScorer:
             data = read_bounded(path, limit)
         except FileReadError as exc:
             return "", b"", str(exc)
-        return sha256_bytes(data), data, None
+        return sha256_of(data), data, None
 
     def _decode(self, data: bytes, label: str):
         from core.imageio import load_image

@@ -193,8 +193,8 @@ def degrade_paths_into_project(
 
     Returns the new degraded image ids and the files that could not be imported.
     """
+    from core.hashing import sha256_of
     from core.project import Project
-    from core.project.blobs import sha256_of
     from core.project.importer import expand_paths, import_paths
 
     recipe.validate()

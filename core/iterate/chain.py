@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from core.clock import now
 from core.errors import Cancelled, IrisError
 from core.iterate.geometry import step_geometry
 from core.iterate.schedules import StepPlan
@@ -22,7 +23,6 @@ from core.jobs import check_cancelled, no_progress
 from core.limits import max_pixels_from_env
 from core.methods.base import MethodContext, MethodFailed
 from core.methods.runner import resolve_device_name
-from core.project.store import now
 from core.redact import redact, redact_data
 
 STEP_PNG_LEVEL = 1  # long chains write many PNGs: fast zlib, files about 15% larger

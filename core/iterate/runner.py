@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from core.clock import now, stamp
 from core.errors import Cancelled, IrisError, ProjectError
 from core.iterate.chain import Chain, StepEvent
 from core.iterate.schedules import Schedule
@@ -28,7 +29,6 @@ from core.methods.base import Method
 from core.methods.registry import get_method
 from core.project import Project
 from core.project.records import ResultRecord, RunRecord
-from core.project.store import now
 from core.redact import error_text, redact
 
 RUN_KIND = "iterate"
@@ -116,8 +116,7 @@ StepCallback = Callable[[StepEvent], None]
 
 def default_group_name(editor: str, schedule: str, image_name: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9]+", "-", Path(image_name).stem).strip("-")[:24] or "image"
-    stamp = now().replace(":", "").replace("-", "")[:15]
-    return f"{stem}-{editor}-{schedule}-{stamp}".replace(":", "_")
+    return f"{stem}-{editor}-{schedule}-{stamp()}".replace(":", "_")
 
 
 def _editor(spec: IterateSpec | dict[str, Any]) -> tuple[Method, dict[str, Any]]:

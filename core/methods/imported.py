@@ -12,13 +12,13 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.clock import now
 from core.errors import ImageLoadError, IrisError
+from core.hashing import sha256_of
 from core.imageio import load_image
 from core.jobs import ProgressFn, check_cancelled, no_progress
 from core.project import Project
-from core.project.blobs import sha256_of
 from core.project.importer import expand_paths
-from core.project.store import now
 
 INPUT_KINDS = ("imported", "degraded")
 

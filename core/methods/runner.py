@@ -20,13 +20,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from core.clock import now, stamp
 from core.errors import Cancelled, IrisError
 from core.jobs import ProgressFn, check_cancelled, no_progress
 from core.methods.base import MethodContext, MethodFailed
 from core.methods.memory import is_out_of_memory, memory_shortfall
 from core.methods.registry import get_method
 from core.project import Project
-from core.project.store import now
 from core.redact import error_text, redact, redact_data
 
 OUT_OF_MEMORY = "out-of-memory"
@@ -94,9 +94,8 @@ def restore_images(
         method_id = project.ensure_method(
             stored_name, method.kind, params=method.defaults(), meta={"method": method.name}
         )
-        stamp = now().replace(":", "").replace("-", "")[:15]
         run = project.create_run(
-            f"restore {stored_name} {stamp} {uuid.uuid4().hex[:6]}",
+            f"restore {stored_name} {stamp()} {uuid.uuid4().hex[:6]}",
             "restore",
             method_id=method_id,
             params={"method": method.name, "params": values, "repeat": repeat, "device": device},

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import IrisError
+from core.hashing import sha256_of
 from core.imageio import read_image_file
 from core.project import Project
-from core.project.blobs import sha256_of
 from core.project.records import ImageRecord
 
 NAMED = ("input", "step0", "step1", "clean")

@@ -6,16 +6,12 @@ crash leaves at worst an unreferenced file, never a row without its file.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
+from core.hashing import sha256_of
 from core.imageio import write_atomic
 
 BLOB_DIR = "images"
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class BlobStore:

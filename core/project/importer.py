@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import ImageLoadError
+from core.hashing import sha256_of
 from core.imageio import load_image
 from core.jobs import ProgressFn, check_cancelled, no_progress
-from core.project.blobs import sha256_of
 from core.project.store import Project
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}

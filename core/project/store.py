@@ -15,12 +15,12 @@ import math
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from core.clock import now
 from core.errors import ProjectError
 from core.imageio import (
     ImageInfo,
@@ -45,11 +45,6 @@ from core.project.schema import SCHEMA_VERSION, migrate, schema_version
 from core.version import __version__
 
 BUSY_TIMEOUT_MS = 30_000
-
-
-def now() -> str:
-    """UTC timestamp in ISO 8601, the one format every table uses."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _finite_or_none(value: Any) -> Any:

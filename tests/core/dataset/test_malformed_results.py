@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.dataset.hashing import sha256_bytes
 from core.dataset.importer import import_results
 from core.dataset.results import ResultsStore, encode_rows, read_rows
 from core.dataset.rows import ResultsError
 from core.files import MiB
+from core.hashing import sha256_of
 from core.imageio import encode_png
 from core.project import Project
 
@@ -192,7 +192,7 @@ def test_images_are_fully_decoded_before_they_are_added(tmp_path, target):
         files[name] = tmp_path / f"{name}.png"
         files[name].write_bytes(data)
     rows = [
-        _row(i, path=str(files[name]), relpath=f"{name}.png", sha256=sha256_bytes(data))
+        _row(i, path=str(files[name]), relpath=f"{name}.png", sha256=sha256_of(data))
         for i, (name, data) in enumerate((("good", good), ("cut", truncated), ("fake", fake)))
     ]
     store = ResultsStore(tmp_path / "r.csv")
