@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -127,10 +128,26 @@ def launch(
         if screenshot and not Path(screenshot).is_file():
             exit_code = 1
     finally:
-        worker.shutdown()
         window.close()
+        stopped = worker.shutdown(QUIT_GRACE_MS)
         undo_excepthook()
+    if not stopped:
+        leave_now(exit_code)
     return exit_code
+
+
+# How long quitting waits for the compute thread. A job that does not reach a cancel
+# point in time (importing torch takes seconds) is not waited for: every result is
+# committed in its own transaction, so leaving mid-job loses nothing reported done.
+QUIT_GRACE_MS = 1500
+
+
+def leave_now(exit_code: int) -> None:
+    """End the process at once, without waiting for the compute thread to finish its step."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(exit_code)
 
 
 HEAVY_MODULES = ("torch", "pyiqa", "open3d", "google.genai", "spandrel", "cv2", "scipy")
