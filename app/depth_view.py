@@ -64,8 +64,28 @@ def find_photo(image: ImageRecord, images: list[ImageRecord]) -> ImageRecord | N
     return None
 
 
-def _spin(lo: float, hi: float, value: float, step: float, decimals: int = 3) -> QDoubleSpinBox:
-    spin = QDoubleSpinBox()
+class _ExactSpin(QDoubleSpinBox):
+    """A spin box that gives back the exact value it was set to until the user changes it.
+
+    It shows ``decimals`` places, so the default curve scale 10/3 reads 3.333; decoding
+    with the shown value would differ from ``iris depth``'s 10/3.
+    """
+
+    _exact: float | None = None
+
+    def setValue(self, value: float) -> None:  # noqa: N802 (Qt's name)
+        super().setValue(value)
+        self._exact = float(value)
+
+    def exact_value(self) -> float:
+        shown = self.value()
+        if self._exact is not None and abs(shown - self._exact) <= 0.5 * 10.0 ** -self.decimals():
+            return self._exact
+        return shown
+
+
+def _spin(lo: float, hi: float, value: float, step: float, decimals: int = 3) -> _ExactSpin:
+    spin = _ExactSpin()
     spin.setRange(lo, hi)
     spin.setDecimals(decimals)
     spin.setSingleStep(step)
@@ -311,18 +331,20 @@ class DepthView(QWidget):
         from core.depth.settings import DepthSettings
 
         codec = self.codec.currentText()
+        range_mode = self.range_mode.currentText()
+        curve = range_mode == "curve"
         return DepthSettings(
             codec=None if codec == AUTO else codec,
-            curve_lambda=self.curve_lambda.value(),
-            curve_scale=self.curve_scale.value(),
+            curve_lambda=self.curve_lambda.exact_value(),
+            curve_scale=self.curve_scale.exact_value(),
             corners=self.corners.text().strip().upper() or defaults.DEFAULT_CORNERS,
-            range_mode=self.range_mode.currentText(),
-            near=self.near.value(),
-            far=self.far.value(),
+            range_mode=range_mode,
+            near=None if curve else self.near.exact_value(),  # as iris depth: only for a range
+            far=None if curve else self.far.exact_value(),
             reverse=self.reverse.isChecked(),
-            max_path_distance=self.threshold.value() if self.mask.isChecked() else None,
+            max_path_distance=self.threshold.exact_value() if self.mask.isChecked() else None,
             median=self.median.isChecked(),
-            hfov_deg=None if self.use_exif.isChecked() else self.hfov.value(),
+            hfov_deg=None if self.use_exif.isChecked() else self.hfov.exact_value(),
             depth_kind="ray" if self.ray.isChecked() else "z",
         )
 

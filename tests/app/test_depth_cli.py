@@ -83,6 +83,11 @@ def test_depth_command_errors_are_one_line(tmp_path, capsys):
     assert main(["depth", str(image), "--colormap", "viridis", "--range-mode", "linear"]) == 1
     err = capsys.readouterr().err
     assert "--near" in err and len(err.strip().splitlines()) == 1
+    npy = tmp_path / "depth.npy"
+    np.save(npy, np.ones((4, 4), np.float32))
+    assert main(["depth", str(npy), "--colormap", "viridis"]) == 1  # refused, not ignored
+    err = capsys.readouterr().err
+    assert "holds depth, not colours" in err and len(err.strip().splitlines()) == 1
 
 
 def test_normals_command(tmp_path, capsys):

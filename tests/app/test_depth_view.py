@@ -29,6 +29,11 @@ def hovered_metres(view) -> float:
     return float(match.group(1))
 
 
+def hovered_metres_at(view, x: int, y: int) -> float:
+    view._on_hover(x, y)
+    return hovered_metres(view)
+
+
 def test_pairing_by_name():
     assert pair_key("scene_1.png") == pair_key("scene_0.jpg") == "scene"
     assert pair_key("kitchen-depth.png") == pair_key("kitchen.jpg")
@@ -68,6 +73,9 @@ def test_depth_view_decodes_pairs_and_exports(qtbot, worker, project, tmp_path):
 
     view.threshold.setValue(0.0)  # mask everything off the exact path: JPEG-free, so nothing
     qtbot.waitUntil(lambda: not view.loading, timeout=15000)
+    assert view.scene.settings.max_path_distance == 0.0  # the new decoding, not the old one
+    assert view.scene.decoding.stats()["masked_fraction"] == 0.0
+    assert abs(hovered_metres_at(view, 5, 5) - 2.0) < 0.003
     view.codec.setCurrentText("viridis")  # the wrong codec: colours far from that path
     qtbot.waitUntil(lambda: not view.loading, timeout=15000)
     assert view.scene.decoding.codec == "viridis"
@@ -85,5 +93,8 @@ def test_depth_view_decodes_pairs_and_exports(qtbot, worker, project, tmp_path):
     depth_file = tmp_path / "depth.npy"
     handle = view.export_to("depth", str(depth_file))
     qtbot.waitUntil(lambda: handle.is_finished, timeout=15000)
+    assert handle.state == "done", handle.error
     assert np.load(depth_file).shape == (48, 64)
+    np.testing.assert_array_equal(np.load(depth_file), view.scene.decoding.depth)
+    assert messages[-1] == f"Saved {depth_file}"
     assert "OpenGL" in view.cloud_view.note.text()  # offscreen: the 3D panel says why it is empty
