@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.depth.defaults import DEFAULT_LAMBDA, DEFAULT_SCALE, RANGE_MODES
+from core.depth.defaults import DEFAULT_LAMBDA, DEFAULT_RANGE_MODE, DEFAULT_SCALE, RANGE_MODES
 from core.errors import IrisError
 
 __all__ = ["DEFAULT_LAMBDA", "DEFAULT_SCALE", "RANGE_MODES"]
@@ -91,7 +91,7 @@ class InverseRange:
 
 
 def make_curve(
-    mode: str = "curve",
+    mode: str = DEFAULT_RANGE_MODE,
     *,
     curve_lambda: float = DEFAULT_LAMBDA,
     curve_scale: float = DEFAULT_SCALE,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.depth.defaults import COLOUR_MODES, DEFAULT_HFOV_DEG, DEPTH_KINDS
+from core.depth.defaults import COLOUR_MODES, DEFAULT_DEPTH_KIND, DEFAULT_HFOV_DEG, DEPTH_KINDS
 from core.errors import IrisError
 from core.jobs import check_cancelled, no_progress
 
@@ -125,7 +125,7 @@ def camera_grid(
     depth: np.ndarray,
     intrinsics: Intrinsics,
     *,
-    depth_kind: str = "z",
+    depth_kind: str = DEFAULT_DEPTH_KIND,
     valid: np.ndarray | None = None,
 ) -> CameraGrid:
     """The :class:`CameraGrid` of ``depth`` (z-depth or ray distance) under ``intrinsics``."""
@@ -217,7 +217,7 @@ def unproject(
     depth: np.ndarray,
     intrinsics: Intrinsics,
     *,
-    depth_kind: str = "z",
+    depth_kind: str = DEFAULT_DEPTH_KIND,
     photo: np.ndarray | None = None,
     colour_mode: str = "photo",
     valid: np.ndarray | None = None,
