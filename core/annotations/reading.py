@@ -6,6 +6,11 @@ limit); then every record is checked field by field (:mod:`core.annotations.fiel
 The first problem raises :class:`~core.annotations.exchange.ExchangeError`
 naming the file and the row: ``ann.json: annotation 17: severity 9 out of range 1-3``.
 Nothing is returned, so nothing is written, unless the whole file is valid.
+
+The formats form a registry, :data:`READERS`, whose entries recognise a file by
+its content (glue-style identifiers: the parsed JSON object, or ``None`` for a
+file that is not JSON); the first that claims the file reads it. A new format
+is one reader function plus one registration line.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import io
 import json
 import uuid as uuid_module
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +34,7 @@ from core.files import (
     decode_text,
     read_bounded,
 )
+from core.registry import Registry
 
 Sizes = Mapping[str, tuple[int, int]]  # image sha256 -> (height, width)
 REQUIRED_CSV_COLUMNS = ("uuid", "image_sha256", "label", "annotator")
@@ -220,21 +227,58 @@ def from_csv(text: str, label: str, sizes: Sizes | None = None) -> Bundle:
     return bundle
 
 
+@dataclass(frozen=True)
+class Reader:
+    """One annotation file format: how to recognise it by content, and how to read it."""
+
+    name: str
+    identify: Callable[[dict[str, Any] | None], bool]
+    """True for a file of this format: given the parsed JSON object, or None (not JSON)."""
+    read: Callable[[Any, str, Sizes | None], Bundle]
+    """``read(content, label, sizes)``: content is the JSON object, or the text when not JSON."""
+
+
+def _is_text(doc: dict[str, Any] | None) -> bool:
+    return doc is None
+
+
+def _is_iris_json(doc: dict[str, Any] | None) -> bool:
+    return doc is not None and doc.get("format") == JSON_FORMAT
+
+
+def _is_coco(doc: dict[str, Any] | None) -> bool:
+    return doc is not None and "annotations" in doc and "categories" in doc
+
+
+# Asked in this order: IRIS JSON before COCO (an IRIS file may carry COCO's keys too).
+READERS: Registry[Reader] = Registry("annotation format")
+READERS.register("csv", Reader("csv", _is_text, from_csv))
+READERS.register("json", Reader("json", _is_iris_json, from_json))
+READERS.register("coco", Reader("coco", _is_coco, from_coco))
+
+
+def identify(doc: dict[str, Any] | None) -> Reader | None:
+    """The first registered format that claims the content (``None``: the text is not JSON)."""
+    for name in READERS.names():
+        if READERS.get(name).identify(doc):
+            return READERS.get(name)
+    return None
+
+
 def read_text(text: str, label: str, sizes: Sizes | None = None) -> Bundle:
-    """Any of the three formats, recognised by content."""
-    if not text.lstrip().startswith(("{", "[")):
-        return from_csv(text, label, sizes)
-    try:
-        doc = _json(text, "the file")
-    except FieldError as exc:
-        raise ExchangeError(f"{label}: {exc}") from None
-    if not isinstance(doc, dict):
-        raise ExchangeError(f"{label}: JSON whose top level is not an object")
-    if doc.get("format") == JSON_FORMAT:
-        return from_json(doc, label, sizes)
-    if "annotations" in doc and "categories" in doc:
-        return from_coco(doc, label, sizes)
-    raise ExchangeError(f"{label}: JSON that is neither IRIS annotations nor COCO")
+    """Any registered format, recognised by content."""
+    doc = None
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            doc = _json(text, "the file")
+        except FieldError as exc:
+            raise ExchangeError(f"{label}: {exc}") from None
+        if not isinstance(doc, dict):
+            raise ExchangeError(f"{label}: JSON whose top level is not an object")
+    reader = identify(doc)
+    if reader is None:
+        raise ExchangeError(f"{label}: JSON that is neither IRIS annotations nor COCO")
+    return reader.read(text if doc is None else doc, label, sizes)
 
 
 def read_file(path: str | Path, sizes: Sizes | None = None) -> Bundle:
