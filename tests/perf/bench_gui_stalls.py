@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 TICK_MS = 5
-METRICS = "entropy,niqe,psnr"
+METRICS = "entropy,psnr"
 
 
 def _max_gap(app, until) -> float:
