@@ -150,7 +150,7 @@ def test_polygon_and_brush_regions(qtbot, view, project):
 
 
 def test_filters_and_sets(qtbot, view, project):
-    method = project.ensure_method("hypir", "restorer")
+    method = project.ensure_method("hypir", "imported")
     images = _project_with_images(project, 3)
     outputs = [
         project.add_image_array(

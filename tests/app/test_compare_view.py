@@ -24,7 +24,7 @@ def filled_project(tmp_path):
         project.add_image_array(
             _rgb(40, 50, 2) / 255.0, name="face noisy", kind="degraded", parent_id=clean.id
         )
-        method = project.ensure_method("swinir", "restorer")
+        method = project.ensure_method("swinir", "model")
         big = np.repeat(np.repeat(_rgb(40, 50, 1), 2, axis=0), 2, axis=1)
         project.add_image_array(big / 255.0, name="face x2", kind="restored", method_id=method)
     return path
@@ -97,7 +97,7 @@ def test_selection_feeds_the_view_with_labelled_images_and_state_is_restored(
     assert view.compare.camera.zoom == pytest.approx(3.0)
     _wait_loaded(qtbot, view)
     assert view.compare.count == 3
-    assert view.controls.mode.currentData() == "difference"
+    assert view.controls.mode_actions["difference"].isChecked()
     assert view.controls.layout_box.currentText() == "One column"
     # A chosen number of columns lays the views out in that grid.
     view.controls.layout_box.setCurrentIndex(view.controls.layout_box.findText("2 columns"))
@@ -110,10 +110,11 @@ def test_shortcuts_are_listed_in_the_help_menu(window):
     texts = {text: keys.split(", ")[0] for text, keys in window.shortcut_list()}
     for name, key in [
         ("Compare: Fit", "F"),
-        ("Compare: Actual Size (1:1)", "0"),
+        ("Compare: Actual Size (1:1)", "1"),
         ("Compare: Zoom In", "+"),
         ("Compare: Zoom Out", "-"),
-        ("Compare: Select View 1", "1"),
+        ("Compare: Select View 1", "Alt+1"),
+        ("Compare: Undo Add/Remove View", "Ctrl+Z"),
         ("Compare: Toggle Difference", "D"),
         ("Compare: Toggle Swipe", "S"),
         ("Compare: Flicker to Reference (hold)", "Space"),
@@ -148,7 +149,7 @@ def test_export_figure_from_the_view_equals_the_source_pixels(qtbot, window, tmp
 
 def test_labels_name_run_steps(filled_project):
     with Project.open(filled_project) as project:
-        run = project.create_run("edit-chain", "iterative")
+        run = project.create_run("edit-chain", "iterate")
         step = project.add_image_array(
             _rgb(40, 50, 3) / 255.0, name="face", kind="step", run_id=run.id, step_index=2
         )

@@ -23,8 +23,8 @@ def main() -> None:
         clean = project.add_image_array(
             rng.random((6, 7, 3)).astype(np.float32), name="clean", kind="imported"
         )
-        method = project.ensure_method("gaussian-noise", "degradation", params={"sigma": 0.1})
-        run = project.create_run("golden-run", "degrade", method_id=method)
+        method = project.ensure_method("gaussian-noise", "classical", params={"sigma": 0.1})
+        run = project.create_run("golden-run", "restore", method_id=method)
         noisy = project.add_image_array(
             rng.random((6, 7, 3)).astype(np.float32),
             name="noisy",
