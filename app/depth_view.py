@@ -254,6 +254,11 @@ class DepthView(QWidget):
         for button in self.export_buttons.values():
             panel_layout.addWidget(button)
         panel_layout.addWidget(self.summary)
+        self.warning = QLabel("")  # shown when the map does not look like its codec's output
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #a04000; font-weight: bold;")
+        self.warning.setVisible(False)
+        panel_layout.addWidget(self.warning)
         panel_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(panel)
@@ -433,6 +438,11 @@ class DepthView(QWidget):
             if median is not None
             else "no finite depth"
         )
+        from core.depth.plausibility import depth_warning
+
+        warning = depth_warning(stats)
+        self.warning.setText(f"Warning: {warning}" if warning else "")
+        self.warning.setVisible(bool(warning))
         self.readout.setText("Hover for metres")
         self._update_enabled()
 

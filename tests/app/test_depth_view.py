@@ -98,3 +98,24 @@ def test_depth_view_decodes_pairs_and_exports(qtbot, worker, project, tmp_path):
     np.testing.assert_array_equal(np.load(depth_file), view.scene.decoding.depth)
     assert messages[-1] == f"Saved {depth_file}"
     assert "OpenGL" in view.cloud_view.note.text()  # offscreen: the 3D panel says why it is empty
+
+
+def test_an_ordinary_photo_decoded_as_depth_is_flagged(qtbot, worker, project, tmp_path):
+    rng = np.random.default_rng(5)
+    photo = project.add_image_array(
+        rng.uniform(0, 1, (48, 64, 3)).astype(np.float32), name="holiday", kind="imported"
+    )
+    view = DepthView(ViewContext(worker=worker, settings=None, show_status=lambda *_: None))
+    qtbot.addWidget(view)
+    view.resize(1300, 700)
+    view.show()
+    view.set_project(project)
+    view.show_images([photo])
+    qtbot.waitUntil(lambda: view.scene is not None and not view.loading, timeout=15000)
+    assert view.warning.isVisible()
+    assert "does not look like a vision-banana depth map" in view.warning.text()
+    depth_map = make_scene(project)
+    view.show_images([depth_map])
+    qtbot.waitUntil(lambda: not view.loading and view.scene.decoding.stats()["masked_fraction"] < 0.5,
+                    timeout=15000)  # fmt: skip
+    assert not view.warning.isVisible()
