@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from app.commands.common import CoreChoices, json_option, project_option
 from core.errors import IrisError
 
 
@@ -13,9 +14,16 @@ def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("annotations", help="export, import or summarise annotations")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    export = actions.add_parser("export", help="write the project's annotations to a file")
-    export.add_argument("--project", required=True, metavar="DIR")
-    export.add_argument("--format", required=True, choices=("csv", "json", "coco"))
+    export = actions.add_parser(
+        "export", parents=[project_option()], help="write the project's annotations to a file"
+    )
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=CoreChoices("core.annotations.exchange", "FORMATS"),
+        metavar="FORMAT",
+        help="%(choices)s",
+    )
     export.add_argument("--out", required=True, metavar="FILE")
     export.add_argument(
         "--include-deleted", action="store_true", help="also write soft-deleted ones (csv, json)"
@@ -23,20 +31,23 @@ def add_parser(subparsers) -> None:
     export.set_defaults(run=run_export)
 
     imp = actions.add_parser(
-        "import", help="merge annotation files (csv, json, coco) into a project"
+        "import",
+        parents=[project_option(), json_option("print the report as JSON")],
+        help="merge annotation files (csv, json, coco) into a project",
     )
-    imp.add_argument("--project", required=True, metavar="DIR")
     imp.add_argument("files", nargs="+", metavar="FILE")
-    imp.add_argument("--json", action="store_true", help="print the report as JSON")
     imp.set_defaults(run=run_import)
 
-    summary = actions.add_parser("summary", help="counts per label, method, prompt; agreement")
-    summary.add_argument("--project", required=True, metavar="DIR")
-    summary.add_argument("--json", action="store_true", help="print JSON")
+    summary = actions.add_parser(
+        "summary",
+        parents=[project_option(), json_option()],
+        help="counts per label, method, prompt; agreement",
+    )
     summary.set_defaults(run=run_summary)
 
-    taxonomy = actions.add_parser("taxonomy", help="print, set or reset the project's labels")
-    taxonomy.add_argument("--project", required=True, metavar="DIR")
+    taxonomy = actions.add_parser(
+        "taxonomy", parents=[project_option()], help="print, set or reset the project's labels"
+    )
     which = taxonomy.add_mutually_exclusive_group()
     which.add_argument("--set", metavar="FILE", help="store this taxonomy JSON in the project")
     which.add_argument("--reset", action="store_true", help="go back to the default taxonomy")

@@ -14,12 +14,21 @@ import json
 import sys
 from pathlib import Path
 
+from app.commands.common import json_option, project_option
 from core.errors import IrisError
 
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "degrade",
+        parents=[
+            project_option(
+                required=False,
+                help="instead of --out: import IMAGE as the clean original and add its degraded "
+                "copy to this project, linked to it",
+            ),
+            json_option(),
+        ],
         help="apply reproducible synthetic degradations (blur, noise, haze, rain, ...)",
         description="Apply a degradation kind or a recipe (a JSON chain) to an image or a "
         "folder. The same image, recipe and seed always give the same bytes.",
@@ -37,15 +46,8 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument("--recipe", metavar="FILE", help="recipe JSON (a chain of steps)")
     parser.add_argument("--out", metavar="PATH", help="output PNG (or folder in folder mode)")
-    parser.add_argument(
-        "--project",
-        metavar="DIR",
-        help="instead of --out: import IMAGE as the clean original and add its degraded "
-        "copy to this project, linked to it",
-    )
     parser.add_argument("--save-recipe", metavar="FILE", help="also write the recipe used as JSON")
     parser.add_argument("--list", action="store_true", help="list the kinds and their parameters")
-    parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument(
         "--contact-sheet", metavar="PNG", help="write every kind at severities 1, 3, 5 on IMAGE"
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
+from app.commands.common import project_option
 from app.commands.metrics_common import (
-    add_metric_options,
     apply_weights_options,
     metric_list,
+    metric_parents,
     split_names,
 )
 
@@ -16,6 +17,7 @@ from app.commands.metrics_common import (
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "gaps",
+        parents=[project_option(), *metric_parents()],
         help="normalized score gaps of iterative runs vs. step 1, and metric failures",
         description=(
             "For each metric: the mean over runs of Delta_i = norm(step i) - norm(step 1) "
@@ -23,11 +25,9 @@ def add_parser(subparsers) -> None:
             "(any Delta > 0: the metric prefers the more edited image)."
         ),
     )
-    parser.add_argument("--project", required=True, metavar="DIR")
     parser.add_argument("--runs", required=True, metavar="A,B", help="runs or run groups")
     parser.add_argument("--ref", metavar="REF", help="reference of full-reference metrics")
     parser.add_argument("--steps", default="5,10,20", metavar="I,J", help="steps compared")
-    add_metric_options(parser)
     parser.set_defaults(run=run)
 
 

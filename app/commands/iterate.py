@@ -7,15 +7,18 @@ import json
 import random
 import sys
 
+from app.commands.common import device_option, project_option
 from app.commands.types import finite_float
-from core.errors import IrisError
 
 
 def add_parser(subparsers) -> None:
+    from core.iterate.schedules import IMAGE_SIZES, SCHEDULES
+
     p = subparsers.add_parser(
-        "iterate", help="edit an image N times, feeding each output back (JSON lines)"
+        "iterate",
+        parents=[project_option(), device_option()],
+        help="edit an image N times, feeding each output back (JSON lines)",
     )
-    p.add_argument("--project", required=True, metavar="DIR")
     p.add_argument(
         "--editor", required=True, metavar="NAME", help="a method (see 'iris methods'), "
         "'gemini:MODEL' for a Gemini model, or 'generation-loss' (offline)",
@@ -24,7 +27,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--prompt", metavar="ID_OR_TEXT", help="prompt id or text ({fruit}, {step})")
     p.add_argument(
         "--schedule", default="replicate", metavar="NAME|FILE",
-        help="replicate, mirror, rotate, add-objects, add-apple, or a file of prompts (one a line)",
+        help=f"{', '.join(SCHEDULES)}, or a file of prompts (one a line)",
     )  # fmt: skip
     seeds = p.add_mutually_exclusive_group()
     seeds.add_argument("--seed", type=int, metavar="S", help="the same seed for every step")
@@ -33,7 +36,7 @@ def add_parser(subparsers) -> None:
         help="a new seed each step (BASE + step; BASE random when not given)",
     )  # fmt: skip
     p.add_argument("--temperature", type=finite_float, metavar="T", help="sampling temperature")
-    p.add_argument("--image-size", default="1K", choices=("1K", "2K", "4K", "cycle"))
+    p.add_argument("--image-size", default="1K", choices=IMAGE_SIZES)
     p.add_argument("--runs", type=int, default=1, metavar="R", help="runs of this setting")
     p.add_argument(
         "--run", dest="group", metavar="NAME", help="run group name (runs are NAME-r1..rR)"
@@ -49,7 +52,6 @@ def add_parser(subparsers) -> None:
         "--step-retries", type=int, default=2, metavar="K",
         help="tries again a step that ends without an image (default 2)",
     )  # fmt: skip
-    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     p.add_argument("image", metavar="IMAGE", help="image id, image name, or a file to import")
     p.set_defaults(run=run_iterate)
 
@@ -69,7 +71,7 @@ def build_spec(args: argparse.Namespace):
     if args.model:
         method.param("model")
         params["model"] = args.model
-    method.validate(params)
+    method.prepare(params)  # a method that cannot run fails before any image is imported
     if args.seed_per_step is not None:
         policy = "per-step"
         seed = args.seed_per_step if args.seed_per_step >= 0 else random.randrange(2**31 - 1000)
@@ -87,33 +89,18 @@ def build_spec(args: argparse.Namespace):
     )  # fmt: skip
 
 
-def unfinished_group(project_dir: str, image_id: int, editor: str) -> str:
-    """The latest run group on this image and editor that has an unfinished run."""
-    from core.project import Project
-
-    with Project.open(project_dir) as project:
-        for run in reversed(project.runs()):
-            params = run.params
-            if (
-                run.kind == "iterate"
-                and run.status != "done"
-                and params.get("input_image_id") == image_id
-                and params.get("editor") == editor
-                and run.group_name
-            ):
-                return run.group_name
-    raise IrisError("nothing to resume for this image and editor; give --run NAME")
-
-
 def run_iterate(args: argparse.Namespace) -> int:
-    from app.commands.restore import resolve_images
+    from core.iterate.resume import plan_resume
     from core.iterate.runner import iterate
+    from core.project import Project
+    from core.project.lookup import resolve_images
 
     spec = build_spec(args)
-    (image_id,) = resolve_images(args.project, [args.image])
+    (image_id,) = resolve_images(args.project, [args.image], import_files=True)
     group = args.group
     if args.resume and not group:
-        group = unfinished_group(args.project, image_id, spec.editor)
+        with Project.open(args.project) as project:
+            group = plan_resume(project, image_id=image_id, editor=spec.editor).group
 
     def show_step(event) -> None:
         line = {

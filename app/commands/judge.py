@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from app.commands.common import device_option, json_option, project_option
 from app.commands.metrics_common import apply_weights_options, split_names
 from app.commands.types import finite_float
 
@@ -15,45 +16,43 @@ def add_parser(subparsers) -> None:
 
     rs = kinds.add_parser(
         "rs",
+        parents=[project_option(), device_option(), json_option()],
         help="RealIR-Bench RS, LPS and FS of restored images vs. their inputs",
         description="RS = severity(restored) - severity(input), rated 0-5 by a VLM (Gemini) "
         "or by hand; LPS = LPIPS(restored, input); FS = 0.2 x (1 - LPS) x RS.",
     )
-    rs.add_argument("--project", required=True, metavar="DIR")
     rs.add_argument("images", nargs="*", metavar="IMAGE", help="restored images (ids or names)")
     rs.add_argument("--run", dest="run_name", metavar="NAME", help="judge every output of this run")
     rs.add_argument("--judge", default="gemini", choices=("gemini", "manual"))
     rs.add_argument("--model", help="judge model id (default IRIS_JUDGE_MODEL or gemini-2.5-flash)")
     rs.add_argument("--lps-metric", default="lpips", help="LPS metric, or 'none' to skip it")
-    rs.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     rs.add_argument("--weights", metavar="DIR", help="weights folder for the LPS metric")
     rs.add_argument("--allow-downloads", action="store_true")
-    rs.add_argument("--json", action="store_true")
     rs.set_defaults(run=run_rs)
 
-    rate = kinds.add_parser("rate", help="store your own 0-5 severity rating of an image")
-    rate.add_argument("--project", required=True, metavar="DIR")
+    rate = kinds.add_parser(
+        "rate", parents=[project_option()], help="store your own 0-5 severity rating of an image"
+    )
     rate.add_argument("image", metavar="IMAGE")
     rate.add_argument("--rating", required=True, type=finite_float, help="0 (severe) to 5 (clean)")
     rate.set_defaults(run=run_rate)
 
     thoughts = kinds.add_parser(
         "thoughts",
+        parents=[project_option(), json_option()],
         help="first step whose thought summary mentions noise, pixelation or artifacts",
     )
-    thoughts.add_argument("--project", required=True, metavar="DIR")
     thoughts.add_argument("--runs", required=True, metavar="A,B", help="runs or run groups")
     thoughts.add_argument("--model", help="judge model id")
-    thoughts.add_argument("--json", action="store_true")
     thoughts.set_defaults(run=run_thoughts)
 
 
 def _restored_ids(args) -> list[int]:
-    from app.commands.restore import resolve_images
     from core.errors import IrisError
     from core.project import Project
+    from core.project.lookup import resolve_images
 
-    ids = resolve_images(args.project, args.images) if args.images else []
+    ids = resolve_images(args.project, args.images, import_files=True) if args.images else []
     if args.run_name:
         with Project.open(args.project) as project:
             run = project.run(args.run_name)
@@ -87,10 +86,10 @@ def run_rs(args: argparse.Namespace) -> int:
 
 
 def run_rate(args: argparse.Namespace) -> int:
-    from app.commands.restore import resolve_images
     from core.metrics.judges import set_manual_rating
+    from core.project.lookup import resolve_images
 
-    (image_id,) = resolve_images(args.project, [args.image])
+    (image_id,) = resolve_images(args.project, [args.image], import_files=True)
     set_manual_rating(args.project, image_id, args.rating)
     return 0
 

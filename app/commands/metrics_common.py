@@ -1,23 +1,26 @@
-"""Options the metric commands share: metrics, reference, device, weights folder, downloads."""
+"""Options the metric commands share: metrics, weights folder, downloads (plus device and JSON)."""
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 
+from app.commands.common import device_option, json_option
 from core.errors import IrisError
 
 
-def add_metric_options(parser: argparse.ArgumentParser, *, metrics_required: bool = True) -> None:
+def metric_options(*, metrics_required: bool = True) -> argparse.ArgumentParser:
+    """Parent parser: ``--metrics``, ``--weights`` and ``--allow-downloads``.
+
+    Metric commands take it with :func:`~app.commands.common.device_option` and
+    :func:`~app.commands.common.json_option`.
+    """
+    parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument(
         "--metrics",
         required=metrics_required,
         metavar="A,B",
         help="comma-separated pyiqa metric names (see 'iris score --list')",
-    )
-    parser.add_argument(
-        "--device", default="auto", type=device_choice, help="auto, cpu, cuda or cuda:N"
     )
     parser.add_argument(
         "--weights",
@@ -29,14 +32,12 @@ def add_metric_options(parser: argparse.ArgumentParser, *, metrics_required: boo
         action="store_true",
         help="let metrics download missing weights (default: fail at once, naming the file)",
     )
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    return parser
 
 
-def device_choice(text: str) -> str:
-    """argparse type for ``--device``: auto, cpu, cuda or cuda:N."""
-    if re.fullmatch(r"auto|cpu|cuda(:\d+)?", text):
-        return text
-    raise argparse.ArgumentTypeError(f"unknown device {text!r} (auto, cpu, cuda or cuda:N)")
+def metric_parents(*, metrics_required: bool = True) -> list[argparse.ArgumentParser]:
+    """Every flag a metric command shares: metrics, weights, downloads, ``--device``, ``--json``."""
+    return [metric_options(metrics_required=metrics_required), device_option(), json_option()]
 
 
 def split_names(text: str | None, what: str = "metric") -> list[str]:

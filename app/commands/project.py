@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from app.commands.common import json_option, project_option
 from core.errors import IrisError
 
 
@@ -16,17 +17,20 @@ def add_parser(subparsers) -> None:
     new.add_argument("--name", help="display name (default: the folder name)")
     new.set_defaults(run=run_new)
 
-    imp = subparsers.add_parser("import", help="import image files or folders into a project")
-    imp.add_argument(
-        "--project", required=True, metavar="DIR", help="project folder (created if missing)"
+    imp = subparsers.add_parser(
+        "import",
+        parents=[
+            project_option(help="project folder (created if missing)"),
+            json_option("print the report as JSON"),
+        ],
+        help="import image files or folders into a project",
     )
     imp.add_argument("paths", nargs="+", metavar="PATH")
-    imp.add_argument("--json", action="store_true", help="print the report as JSON")
     imp.set_defaults(run=run_import)
 
-    info = subparsers.add_parser("info", help="summarise a project")
-    info.add_argument("--project", required=True, metavar="DIR")
-    info.add_argument("--json", action="store_true", help="print JSON")
+    info = subparsers.add_parser(
+        "info", parents=[project_option(), json_option()], help="summarise a project"
+    )
     info.set_defaults(run=run_info)
 
 

@@ -7,14 +7,16 @@ import json
 import sys
 from pathlib import Path
 
+from app.commands.common import device_option, json_option, project_option
 from core.errors import IrisError
 
 
 def add_parser(subparsers) -> None:
     restore = subparsers.add_parser(
-        "restore", help="run a restorer or editor on project images (one JSON line per result)"
+        "restore",
+        parents=[project_option(), device_option()],
+        help="run a restorer or editor on project images (one JSON line per result)",
     )
-    restore.add_argument("--project", required=True, metavar="DIR")
     restore.add_argument("--method", required=True, metavar="NAME", help="see 'iris methods'")
     restore.add_argument("--model", metavar="FILE", help="model file for the spandrel method")
     restore.add_argument(
@@ -24,62 +26,30 @@ def add_parser(subparsers) -> None:
         "--param", action="append", default=[], metavar="KEY=VALUE", help="a method parameter"
     )
     restore.add_argument("--repeat", type=int, default=1, metavar="N", help="runs per image")
-    restore.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     restore.add_argument(
         "images", nargs="+", metavar="IMAGE", help="image id, image name, or a file to import"
     )
     restore.set_defaults(run=run_restore)
 
-    methods = subparsers.add_parser("methods", help="list restoration methods and parameters")
-    methods.add_argument("--json", action="store_true", help="print JSON")
+    methods = subparsers.add_parser(
+        "methods", parents=[json_option()], help="list restoration methods and parameters"
+    )
     methods.set_defaults(run=run_methods)
 
     imported = subparsers.add_parser(
-        "import-method", help="register a folder of another method's outputs as results"
+        "import-method",
+        parents=[project_option(), json_option("print the report as JSON")],
+        help="register a folder of another method's outputs as results",
     )
-    imported.add_argument("--project", required=True, metavar="DIR")
     imported.add_argument("--name", required=True, metavar="NAME", help="the method's name")
     imported.add_argument("folder", metavar="FOLDER")
-    imported.add_argument("--json", action="store_true", help="print the report as JSON")
     imported.set_defaults(run=run_import_method)
-
-
-def resolve_images(project_dir: str, specs: list[str]) -> list[int]:
-    """Image ids from ids, project image names or files (imported on the way)."""
-    from core.imageio import read_image_file
-    from core.project import Project
-    from core.project.blobs import sha256_of
-    from core.project.importer import import_paths
-
-    ids: list[int] = []
-    with Project.open(project_dir) as project:
-        by_name: dict[str, list[int]] = {}
-        for record in project.images():
-            by_name.setdefault(record.name, []).append(record.id)
-        for spec in specs:
-            path = Path(spec)
-            if spec.isdigit():
-                ids.append(project.image(int(spec)).id)
-            elif path.is_file():
-                found = project.find_images(sha256_of(read_image_file(path)))
-                if not found:
-                    report = import_paths(project.path, [path])
-                    if report.errors:
-                        raise IrisError(report.errors[0][1])
-                    found = [project.image(report.imported[0])]
-                ids.append(found[0].id)
-            elif spec in by_name:
-                if len(by_name[spec]) > 1:
-                    raise IrisError(f"{spec!r} names {len(by_name[spec])} images; give an id")
-                ids.append(by_name[spec][0])
-            else:
-                raise IrisError(f"{spec!r}: not an image id, image name or file of this project")
-    return ids
 
 
 def run_restore(args: argparse.Namespace) -> int:
     from core.methods import get_method, parse_param_strings
     from core.methods.runner import restore_images
+    from core.project.lookup import resolve_images
 
     method = get_method(args.method)
     params: dict[str, object] = parse_param_strings(args.param)
@@ -89,8 +59,8 @@ def run_restore(args: argparse.Namespace) -> int:
     if args.prompt:
         method.param("prompt")
         params["prompt"] = args.prompt
-    method.validate(params)
-    ids = resolve_images(args.project, args.images)
+    method.prepare(params)  # a method that cannot run fails before any image is imported
+    ids = resolve_images(args.project, args.images, import_files=True)
 
     def show(result) -> None:
         print(json.dumps(result.as_dict(), sort_keys=True), flush=True)

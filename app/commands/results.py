@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from app.commands.common import project_option
+
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -15,9 +17,9 @@ def add_parser(subparsers) -> None:
     actions = parser.add_subparsers(dest="results_action", metavar="ACTION", required=True)
     importer = actions.add_parser(
         "import",
+        parents=[project_option(help="the project")],
         help="write every row into the project's scores (images added when still on disk)",
     )
-    importer.add_argument("--project", metavar="DIR", required=True, help="the project")
     importer.add_argument("results", metavar="RESULTS", help="a .parquet or .csv results file")
     importer.set_defaults(run=run_import)
 

@@ -5,18 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 
+from app.commands.common import json_option, project_option
+
 
 def add_parser(subparsers) -> None:
     runs = subparsers.add_parser("runs", help="list iterative runs, or show one run's steps")
     actions = runs.add_subparsers(dest="runs_command", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="every iterative run with its status")
-    listing.add_argument("--project", required=True, metavar="DIR")
-    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing = actions.add_parser(
+        "list",
+        parents=[project_option(), json_option()],
+        help="every iterative run with its status",
+    )
     listing.set_defaults(run=run_list)
-    show = actions.add_parser("show", help="one run's steps (step 0 is the input)")
-    show.add_argument("--project", required=True, metavar="DIR")
+    show = actions.add_parser(
+        "show",
+        parents=[project_option(), json_option()],
+        help="one run's steps (step 0 is the input)",
+    )
     show.add_argument("--run", dest="run_name", required=True, metavar="NAME")
-    show.add_argument("--json", action="store_true", help="print JSON")
     show.set_defaults(run=run_show)
 
 

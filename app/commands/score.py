@@ -6,7 +6,8 @@ import argparse
 import json
 import sys
 
-from app.commands.metrics_common import add_metric_options, apply_weights_options, metric_list
+from app.commands.common import project_option
+from app.commands.metrics_common import apply_weights_options, metric_list, metric_parents
 from app.commands.score_dataset import add_dataset_arguments, run_dataset
 from core.errors import IrisError
 
@@ -14,6 +15,7 @@ from core.errors import IrisError
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "score",
+        parents=[project_option(required=False), *metric_parents(metrics_required=False)],
         help="score images with pyiqa metrics (files, or a project's images and runs)",
         description=(
             "Without --project, score image files (full-reference metrics compare with --ref). "
@@ -24,7 +26,6 @@ def add_parser(subparsers) -> None:
         ),
     )
     parser.add_argument("images", nargs="*", metavar="IMAGE", help="files, or project ids/names")
-    parser.add_argument("--project", metavar="DIR")
     parser.add_argument(
         "--run", dest="run_name", metavar="NAME", help="score every output of this run"
     )
@@ -35,7 +36,6 @@ def add_parser(subparsers) -> None:
         "step0, step1, clean or an image id",
     )
     parser.add_argument("--list", action="store_true", help="list the metrics and exit")
-    add_metric_options(parser, metrics_required=False)
     add_dataset_arguments(parser, required=False)
     parser.set_defaults(run=run)
 
@@ -90,10 +90,10 @@ def run(args: argparse.Namespace) -> int:
 
         report = score_files(args.images, metrics, reference=args.ref, device=args.device)
     else:
-        from app.commands.restore import resolve_images
         from core.metrics.scoring import score_project
+        from core.project.lookup import resolve_images
 
-        ids = resolve_images(args.project, args.images) if args.images else None
+        ids = resolve_images(args.project, args.images, import_files=True) if args.images else None
         report = score_project(
             args.project,
             metrics,

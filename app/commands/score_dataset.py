@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 
+from app.commands.common import CoreChoices, add_device_argument
 from app.commands.types import finite_float
 from core.errors import IrisError
 
@@ -56,7 +57,13 @@ def add_dataset_arguments(parser: argparse.ArgumentParser, *, required: bool = T
         help="reference path per image, relative to the dataset, with {rel}, {rel_stem}, "
         "{parent}, {name}, {stem}, {suffix}; e.g. '../clean/{stem}.png'",
     )
-    parser.add_argument("--engine", choices=("local", "ray"), default="local", help="default local")
+    parser.add_argument(
+        "--engine",
+        choices=CoreChoices("core.dataset.engines", "ENGINES"),
+        default="local",
+        metavar="ENGINE",
+        help="%(choices)s (default local)",
+    )
     parser.add_argument(
         "--address",
         metavar="auto|ray://HOST:PORT",
@@ -75,9 +82,7 @@ def add_dataset_arguments(parser: argparse.ArgumentParser, *, required: bool = T
     parser.add_argument(
         "--batch-size", type=int, default=16, metavar="N", help="images per batch (default 16)"
     )
-    parser.add_argument(
-        "--device", default="auto", help="local engine: auto, cpu or cuda[:N] (default auto)"
-    )
+    add_device_argument(parser, help="local engine: auto, cpu, cuda or cuda:N (default auto)")
     parser.add_argument(
         "--weights",
         metavar="DIR",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
+from app.commands.common import project_option
 from app.commands.metrics_common import (
-    add_metric_options,
     apply_weights_options,
     metric_list,
+    metric_parents,
     split_names,
 )
 
@@ -18,16 +19,15 @@ def add_parser(subparsers) -> None:
     tests = parser.add_subparsers(dest="test", metavar="TEST", required=True)
     friedman = tests.add_parser(
         "friedman",
+        parents=[project_option(), *metric_parents()],
         help="Friedman test per metric across 3 or more runs",
         description=(
             "Per metric, a Friedman test with the runs as treatments and the items every run "
             "scored as blocks (shared input images, or steps of iterative runs)."
         ),
     )
-    friedman.add_argument("--project", required=True, metavar="DIR")
     friedman.add_argument("--runs", required=True, metavar="A,B,C", help="runs or run groups")
     friedman.add_argument("--ref", metavar="REF", help="reference of full-reference metrics")
-    add_metric_options(friedman)
     friedman.set_defaults(run=run_friedman)
 
 

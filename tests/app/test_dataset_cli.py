@@ -17,7 +17,7 @@ from core.project import Project
 from tests.core.dataset.conftest import make_dataset
 
 
-def test_dataset_score_prints_a_summary_and_resumes(tmp_path, capsys):
+def test_score_dataset_prints_a_summary_and_resumes(tmp_path, capsys):
     noisy, clean = make_dataset(tmp_path / "d", n=4)
     (noisy / "broken.png").write_bytes(b"nope")
     out = tmp_path / "r.csv"
@@ -33,7 +33,7 @@ def test_dataset_score_prints_a_summary_and_resumes(tmp_path, capsys):
     assert (again["rows_written"], again["rows_skipped"], again["rows_total"]) == (0, 10, 10)
 
 
-def test_dataset_score_errors_are_one_line(tmp_path, capsys):
+def test_score_dataset_errors_are_one_line(tmp_path, capsys):
     make_dataset(tmp_path / "d", n=1)
     base = ["score", "--dataset", str(tmp_path / "d" / "noisy"), "--out"]
     assert main([*base, str(tmp_path / "r.csv"), "--metrics", "nosuch"]) == 1
@@ -96,7 +96,7 @@ def test_import_score_results_tool(qtbot, worker, tmp_path):
 
 
 def test_dataset_flags_join_a_parser_that_already_has_some():
-    """``iris score`` will add these flags to its own parser, which defines --metrics and --out."""
+    """``iris score`` adds these flags to its own parser, which defines --metrics and --out."""
     import argparse
 
     from app.commands.score_dataset import add_dataset_arguments, metric_names
