@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from core.annotations import regions
 from core.annotations.model import Annotation
-from core.annotations.store import _row, _upsert, annotations, reviewed_images
+from core.annotations.store import (
+    annotations,
+    merge_review_mark,
+    put,
+    review_marks,
+    reviewed_images,
+    updated_at,
+)
 from core.errors import IrisError
 
 if TYPE_CHECKING:
@@ -82,13 +89,9 @@ def bundle_of(project: Project, include_deleted: bool = False) -> Bundle:
         )
     for image_id, names in reviewed_images(project).items():
         sha = project.image(image_id).sha256
-        for row in project.db.query(
-            "SELECT annotator, reviewed_at FROM review_marks WHERE image_id = ?", [image_id]
-        ):
-            if row["annotator"] in names:
-                bundle.reviews.append(
-                    {"image_sha256": sha, "annotator": row["annotator"], "at": row["reviewed_at"]}
-                )
+        for annotator, at in review_marks(project, image_id):
+            if annotator in names:
+                bundle.reviews.append({"image_sha256": sha, "annotator": annotator, "at": at})
     return bundle
 
 
@@ -264,16 +267,12 @@ def import_bundle(project: Project, bundle: Bundle) -> ImportReport:
                 image_of[a.image_sha256] = found[0].id if found else None
             image_id = image_of[a.image_sha256]
             report.unmatched_images += image_id is None
-            existing = list(
-                project.db.query("SELECT updated_at FROM annotations WHERE uuid = ?", [a.uuid])
-            )
-            if existing and existing[0]["updated_at"] >= a.updated_at:
+            existing = updated_at(project, a.uuid)
+            if existing is not None and existing >= a.updated_at:
                 report.unchanged += 1
                 continue
-            row = _row(a)
-            row["image_id"] = image_id
-            _upsert(project, row)
-            if existing:
+            put(project, a, image_id=image_id)
+            if existing is not None:
                 report.updated += 1
             else:
                 report.added += 1
@@ -281,12 +280,7 @@ def import_bundle(project: Project, bundle: Bundle) -> ImportReport:
             found = project.find_images(mark["image_sha256"])
             if not found:
                 continue
-            project.db.execute(
-                "INSERT INTO review_marks(image_id, annotator, reviewed_at) VALUES (?, ?, ?) "
-                "ON CONFLICT(image_id, annotator) DO UPDATE SET reviewed_at = "
-                "max(reviewed_at, excluded.reviewed_at)",
-                [found[0].id, mark["annotator"], mark["at"]],
-            )
+            merge_review_mark(project, found[0].id, mark["annotator"], mark["at"])
             report.reviews += 1
     return report
 

@@ -6,6 +6,9 @@ after. Undo applies the ``before`` of the annotator's latest undoable event and
 records that as its own ``undo`` event; redo re-applies an undone ``after``.
 The undo and redo stacks are therefore a function of the event log and survive
 restarts and crashes.
+
+This module (with :mod:`core.project`) is the only one that reads or writes the
+annotation tables; imports and summaries call the functions here.
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ def _upsert(project: Project, row: dict[str, Any]) -> None:
     names = ", ".join(COLUMNS)
     marks = ", ".join("?" for _ in COLUMNS)
     updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c != "uuid")
-    project.db.execute(
+    project._db.execute(
         f"INSERT INTO annotations({names}) VALUES ({marks}) "
         f"ON CONFLICT(uuid) DO UPDATE SET {updates}",
         [row[c] for c in COLUMNS],
@@ -87,7 +90,7 @@ def _log(
     after: dict | None,
     target: int | None = None,
 ) -> int:
-    cursor = project.db.execute(
+    cursor = project._db.execute(
         "INSERT INTO annotation_events(annotator, annotation_uuid, action, target_event_id, "
         "before, after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
@@ -122,7 +125,7 @@ def _labels(project: Project) -> set[str]:
 
 
 def get(project: Project, uuid: str) -> Annotation:
-    rows = list(project.db.query("SELECT * FROM annotations WHERE uuid = ?", [uuid]))
+    rows = list(project._db.query("SELECT * FROM annotations WHERE uuid = ?", [uuid]))
     if not rows:
         raise AnnotationError(f"{project.path}: no annotation {uuid}")
     return Annotation.from_row(rows[0])
@@ -203,7 +206,7 @@ def _stacks(project: Project, annotator: str) -> tuple[list[int], list[int]]:
     """(undoable event ids, redoable event ids) of ``annotator``, replayed from the log."""
     done: list[int] = []
     undone: list[int] = []
-    for row in project.db.query(
+    for row in project._db.query(
         "SELECT id, action, target_event_id FROM annotation_events WHERE annotator = ? ORDER BY id",
         [annotator],
     ):
@@ -218,7 +221,7 @@ def _stacks(project: Project, annotator: str) -> tuple[list[int], list[int]]:
 
 
 def _apply(project: Project, annotator: str, event_id: int, action: str) -> Annotation:
-    event = next(project.db.query("SELECT * FROM annotation_events WHERE id = ?", [event_id]))
+    event = next(project._db.query("SELECT * FROM annotation_events WHERE id = ?", [event_id]))
     uuid = event["annotation_uuid"]
     current = _row(get(project, uuid))
     wanted = json.loads(event["before" if action == "undo" else "after"] or "null")
@@ -267,7 +270,7 @@ def annotations(
         clauses.append("deleted = 0")
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     sql = f"SELECT * FROM annotations {where} ORDER BY created_at, id"
-    return [Annotation.from_row(row) for row in project.db.query(sql, params)]
+    return [Annotation.from_row(row) for row in project._db.query(sql, params)]
 
 
 def annotators(project: Project) -> list[str]:
@@ -275,23 +278,67 @@ def annotators(project: Project) -> list[str]:
         "SELECT annotator FROM annotations UNION SELECT annotator FROM review_marks "
         "ORDER BY annotator"
     )
-    return [row["annotator"] for row in project.db.query(sql)]
+    return [row["annotator"] for row in project._db.query(sql)]
 
 
 def mark_reviewed(project: Project, image_id: int, annotator: str, reviewed: bool = True) -> None:
     """Record (or clear) that ``annotator`` has looked at an image."""
     with project.transaction():
         if reviewed:
-            project.db.execute(
+            project._db.execute(
                 "INSERT INTO review_marks(image_id, annotator, reviewed_at) VALUES (?, ?, ?) "
                 "ON CONFLICT(image_id, annotator) DO UPDATE SET reviewed_at = excluded.reviewed_at",
                 [image_id, annotator, _now()],
             )
         else:
-            project.db.execute(
+            project._db.execute(
                 "DELETE FROM review_marks WHERE image_id = ? AND annotator = ?",
                 [image_id, annotator],
             )
+
+
+def put(project: Project, annotation: Annotation, *, image_id: int | None) -> None:
+    """Write ``annotation`` as it is, attached to ``image_id`` (an import: no undo event)."""
+    with project.transaction():
+        _upsert(project, _row(annotation) | {"image_id": image_id})
+
+
+def updated_at(project: Project, uuid: str) -> str | None:
+    """When annotation ``uuid`` was last changed here (deleted ones too), or None."""
+    rows = list(project._db.query("SELECT updated_at FROM annotations WHERE uuid = ?", [uuid]))
+    return rows[0]["updated_at"] if rows else None
+
+
+def deleted_count(project: Project) -> int:
+    """How many annotations are soft-deleted."""
+    sql = "SELECT count(*) FROM annotations WHERE deleted = 1"
+    return int(project._db.execute(sql).fetchone()[0])
+
+
+def merge_review_mark(project: Project, image_id: int, annotator: str, at: str) -> None:
+    """Record an imported review mark; of two marks for one image and annotator the later wins."""
+    with project.transaction():
+        project._db.execute(
+            "INSERT INTO review_marks(image_id, annotator, reviewed_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(image_id, annotator) DO UPDATE SET reviewed_at = "
+            "max(reviewed_at, excluded.reviewed_at)",
+            [image_id, annotator, at],
+        )
+
+
+def review_marks(project: Project, image_id: int) -> list[tuple[str, str]]:
+    """(annotator, reviewed_at) of every review mark on image ``image_id``, by annotator."""
+    sql = "SELECT annotator, reviewed_at FROM review_marks WHERE image_id = ? ORDER BY annotator"
+    return [(row["annotator"], row["reviewed_at"]) for row in project._db.query(sql, [image_id])]
+
+
+def reviewed_contents(project: Project) -> list[tuple[str, str]]:
+    """(image sha256, annotator) of every review mark: what agreement is computed over."""
+    sql = (
+        "SELECT images.sha256 AS sha256, review_marks.annotator AS annotator "
+        "FROM review_marks JOIN images ON images.id = review_marks.image_id"
+    )
+    return [(row["sha256"], row["annotator"]) for row in project._db.query(sql)]
 
 
 def reviewed_images(project: Project, annotator: str | None = None) -> dict[int, list[str]]:
@@ -302,6 +349,6 @@ def reviewed_images(project: Project, annotator: str | None = None) -> dict[int,
         sql += " WHERE annotator = ?"
         params.append(annotator)
     marks: dict[int, list[str]] = {}
-    for row in project.db.query(sql + " ORDER BY annotator", params):
+    for row in project._db.query(sql + " ORDER BY annotator", params):
         marks.setdefault(row["image_id"], []).append(row["annotator"])
     return marks

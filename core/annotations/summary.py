@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from core.annotations.agreement import agreement
-from core.annotations.store import annotations, annotators
+from core.annotations.store import annotations, annotators, deleted_count, reviewed_contents
 
 if TYPE_CHECKING:
     from core.project import Project
@@ -15,13 +15,7 @@ UNKNOWN = "(none)"
 
 def image_method(project: Project) -> dict[int, str]:
     """image id -> the method that made it (its own, else its run's), else ``(none)``."""
-    sql = (
-        "SELECT images.id AS id, coalesce(m1.name, m2.name) AS method FROM images "
-        "LEFT JOIN methods m1 ON m1.id = images.method_id "
-        "LEFT JOIN runs ON runs.id = images.run_id "
-        "LEFT JOIN methods m2 ON m2.id = runs.method_id"
-    )
-    return {row["id"]: row["method"] or UNKNOWN for row in project.db.query(sql)}
+    return {image_id: method or UNKNOWN for image_id, method in project.image_methods().items()}
 
 
 def image_prompt(project: Project) -> dict[int, str]:
@@ -58,13 +52,7 @@ def summary(project: Project) -> dict[str, Any]:
     for a in live:
         by_label[a.label] = by_label.get(a.label, 0) + 1
         by_annotator[a.annotator] = by_annotator.get(a.annotator, 0) + 1
-    reviews = [
-        (row["sha256"], row["annotator"])
-        for row in project.db.query(
-            "SELECT images.sha256 AS sha256, review_marks.annotator AS annotator "
-            "FROM review_marks JOIN images ON images.id = review_marks.image_id"
-        )
-    ]
+    reviews = reviewed_contents(project)
     reviewed: dict[str, int] = {}
     for _sha, who in reviews:
         reviewed[who] = reviewed.get(who, 0) + 1
@@ -72,9 +60,7 @@ def summary(project: Project) -> dict[str, Any]:
     labels += sorted(set(by_label) - set(labels))
     return {
         "annotations": len(live),
-        "deleted": int(
-            project.db.execute("SELECT count(*) FROM annotations WHERE deleted = 1").fetchone()[0]
-        ),
+        "deleted": deleted_count(project),
         "unmatched_images": sum(1 for a in live if a.image_id is None),
         "annotators": annotators(project),
         "by_label": by_label,

@@ -23,6 +23,7 @@ from core.jobs import check_cancelled, no_progress
 from core.limits import max_pixels_from_env
 from core.methods.base import MethodContext, MethodFailed
 from core.methods.runner import resolve_device_name
+from core.project import ImageKind, ResultStatus, RunStatus
 from core.redact import redact, redact_data
 
 STEP_PNG_LEVEL = 1  # long chains write many PNGs: fast zlib, files about 15% larger
@@ -70,7 +71,7 @@ class Chain:
             else project.load_pixels(self.previous).pixels
         )
         self.bit_depth = 16 if self.input.bit_depth > 8 else 8
-        self.stop_status = "failed"
+        self.stop_status = RunStatus.FAILED
 
     def editor_values(self, plan: StepPlan) -> dict[str, Any]:
         """The editor's parameters for this step: the schedule fills those the editor has."""
@@ -173,7 +174,7 @@ class Chain:
             image = self.project.add_image_bytes(
                 data,
                 name=f"{self.run.name} step {index}",
-                kind="step",
+                kind=ImageKind.STEP,
                 info=info,
                 parent_id=self.previous.id,
                 method_id=self.run.method_id,
@@ -183,7 +184,7 @@ class Chain:
             )
             self.project.add_result(
                 self.run.id,
-                status="ok",
+                status=ResultStatus.OK,
                 step_index=index,
                 input_image_id=self.previous.id,
                 output_image_id=image.id,
@@ -201,7 +202,7 @@ class Chain:
     def _commit_failed(self, index, base_meta, failures, started_at, start) -> StepEvent:
         last = failures[-1]
         reason = last.get("reason", "")
-        self.stop_status = "blocked" if reason in BLOCKING_REASONS else "failed"
+        self.stop_status = RunStatus.BLOCKED if reason in BLOCKING_REASONS else RunStatus.FAILED
         error = redact(last["error"])
         seconds = time.perf_counter() - start
         meta = redact_data(
@@ -214,7 +215,7 @@ class Chain:
         )
         self.project.add_result(
             self.run.id,
-            status="failed",
+            status=ResultStatus.FAILED,
             step_index=index,
             input_image_id=self.previous.id,
             error=error,

@@ -20,18 +20,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from core.clock import now, stamp
-from core.errors import Cancelled, IrisError, ProjectError
+from core.clock import stamp
+from core.errors import IrisError, ProjectError
 from core.iterate.chain import Chain, StepEvent
 from core.iterate.schedules import Schedule
 from core.jobs import ProgressFn, check_cancelled, no_progress
 from core.methods.base import Method
 from core.methods.registry import get_method
-from core.project import Project
+from core.project import Project, ResultStatus, RunKind, RunStatus
 from core.project.records import ResultRecord, RunRecord
-from core.redact import error_text, redact
 
-RUN_KIND = "iterate"
+RUN_KIND = RunKind.ITERATE
 RUN_SEED_STRIDE = 10_007
 
 
@@ -145,11 +144,11 @@ def create_run(
             method_id=method_id,
             params=spec.params(method, values, image.id),
             group_name=group,
-            status="running",
+            status=RunStatus.RUNNING,
         )
         project.add_result(
             run.id,
-            status="ok",
+            status=ResultStatus.OK,
             step_index=0,
             input_image_id=image.id,
             output_image_id=image.id,
@@ -207,14 +206,7 @@ def iterate(
 def _extend(project: Project, run: RunRecord, steps: int) -> None:
     """A resume asking for more steps than stored raises the run's target."""
     if steps > int(run.params.get("steps", 0)):
-        import json
-
-        params = {**run.params, "steps": steps}
-        with project.transaction():
-            project.db.execute(
-                "UPDATE runs SET params = ?, updated_at = ? WHERE id = ?",
-                [json.dumps(params, sort_keys=True), now(), run.id],
-            )
+        project.set_run_params(run.id, {**run.params, "steps": steps})
 
 
 def committed_steps(project: Project, run: RunRecord) -> list[ResultRecord]:
@@ -243,36 +235,27 @@ def continue_run(
         results = committed_steps(project, run)
         if not results:
             raise ProjectError(f"run {run_name!r} has no step 0")
-        if results[-1].status != "ok":  # a blocked/failed last step is tried again
-            with project.transaction():
-                project.db.execute("DELETE FROM results WHERE id = ?", [results[-1].id])
+        if results[-1].status != ResultStatus.OK:  # a blocked/failed last step is tried again
+            project.delete_result(results[-1].id)
             results = results[:-1]
         done = len(results) - 1
         if done >= spec.steps:
-            if run.status != "done":
-                project.set_run_status(run.id, "done")
+            if run.status != RunStatus.DONE:
+                project.set_run_status(run.id, RunStatus.DONE)
             return RunOutcome(run.name, run.id, run.group_name, "done", spec.steps, done, None)
-        project.set_run_status(run.id, "running")
-        method, values = _editor(spec)
-        chain = Chain(project, run, spec, method, values, results, cancel)
-        try:
+        with project.running(run.id) as ending:
+            method, values = _editor(spec)
+            chain = Chain(project, run, spec, method, values, results, cancel)
             for index in range(done + 1, spec.steps + 1):
                 check_cancelled(cancel)
                 event = chain.step(index)
                 progress(index, spec.steps)
                 if on_step is not None:
                     on_step(event)
-                if event.status != "ok":
+                if event.status != ResultStatus.OK:
                     status = chain.stop_status
-                    project.set_run_status(run.id, status, event.error and redact(event.error))
+                    ending.end(status, event.error)
                     return RunOutcome(
                         run.name, run.id, run.group_name, status, spec.steps, index - 1, event.error
                     )
-        except Cancelled:
-            project.set_run_status(run.id, "cancelled", "cancelled by the user")
-            raise
-        except BaseException as exc:
-            project.set_run_status(run.id, "failed", error_text(exc))
-            raise
-        project.set_run_status(run.id, "done")
         return RunOutcome(run.name, run.id, run.group_name, "done", spec.steps, spec.steps, None)

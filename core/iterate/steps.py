@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from core.project import Project
+from core.project import Project, RunKind
 from core.project.records import RunRecord
 
 
@@ -76,16 +76,10 @@ def run_summary(project: Project, run: RunRecord | str | int) -> dict[str, Any]:
 
 def iterate_runs(project: Project) -> list[dict[str, Any]]:
     """Every iterative run with its progress, for ``iris runs list`` and the Runs view."""
-    counts = {
-        row["run_id"]: (row["ok"], row["n"])
-        for row in project.db.query(
-            "SELECT run_id, sum(status = 'ok') AS ok, count(*) AS n FROM results "
-            "WHERE step_index > 0 GROUP BY run_id"
-        )
-    }
+    counts = project.step_counts()
     out = []
     for run in project.runs():
-        if run.kind != "iterate":
+        if run.kind != RunKind.ITERATE:
             continue
         ok, _n = counts.get(run.id, (0, 0))
         out.append(
@@ -97,7 +91,7 @@ def iterate_runs(project: Project) -> list[dict[str, Any]]:
                 "schedule": run.params.get("schedule", ""),
                 "status": run.status,
                 "steps": run.params.get("steps"),
-                "completed": int(ok or 0),
+                "completed": ok,
                 "error": run.error,
                 "created_at": run.created_at,
             }

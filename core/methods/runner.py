@@ -26,7 +26,7 @@ from core.jobs import ProgressFn, check_cancelled, no_progress
 from core.methods.base import MethodContext, MethodFailed
 from core.methods.memory import is_out_of_memory, memory_shortfall
 from core.methods.registry import get_method
-from core.project import Project
+from core.project import ImageKind, Project, ResultStatus, RunKind, RunStatus
 from core.redact import error_text, redact, redact_data
 
 OUT_OF_MEMORY = "out-of-memory"
@@ -96,14 +96,14 @@ def restore_images(
         )
         run = project.create_run(
             f"restore {stored_name} {stamp()} {uuid.uuid4().hex[:6]}",
-            "restore",
+            RunKind.RESTORE,
             method_id=method_id,
             params={"method": method.name, "params": values, "repeat": repeat, "device": device},
-            status="running",
+            status=RunStatus.RUNNING,
         )
         context = MethodContext(device=device_name, project_dir=str(project.path))
         unit = 0
-        try:
+        with project.running(run.id) as ending:
             for record in inputs:
                 pixels, failure = _load_input(project, method.kind, record)
                 for index in range(repeat):
@@ -132,15 +132,10 @@ def restore_images(
                     unit += 1
                     progress(unit * PROGRESS_SCALE, total)
                 pixels = None  # the next input's pixels must not sit beside these
-        except Cancelled:
-            project.set_run_status(run.id, "cancelled", "cancelled by the user")
-            raise
-        except BaseException as exc:
-            project.set_run_status(run.id, "failed", error_text(exc))
-            raise
-        failed = [r for r in results if r.status != "ok"]
-        status = "failed" if failed and len(failed) == len(results) else "done"
-        project.set_run_status(run.id, status, failed[0].error if failed else None)
+            failed = [r for r in results if r.status != ResultStatus.OK]
+            if failed:  # the run failed only when nothing succeeded; the first error says why
+                status = RunStatus.FAILED if len(failed) == len(results) else RunStatus.DONE
+                ending.end(status, failed[0].error)
     return results
 
 
@@ -175,7 +170,7 @@ def _store_failure(
     error = redact(error)
     meta = {**_base_meta(method, values, record, index, context), **meta, "reason": reason}
     row = project.add_result(
-        run_id, status="failed", input_image_id=record.id, error=error, seconds=seconds,
+        run_id, status=ResultStatus.FAILED, input_image_id=record.id, error=error, seconds=seconds,
         started_at=started_at, meta=redact_data(meta),
     )  # fmt: skip
     return _summary(row, method, record, index, context, None, error, seconds)
@@ -223,7 +218,7 @@ def _store_output(
     suffix = f" #{index + 1}" if index else ""
     provenance = {
         "name": f"{record.name} [{method.stored_name(values)}]{suffix}",
-        "kind": "restored",
+        "kind": ImageKind.RESTORED,
         "parent_id": record.id,
         "method_id": method_id,
         "run_id": run_id,
@@ -240,7 +235,7 @@ def _store_output(
             project.add_image_array(
                 draft,
                 name=f"{record.name} [{method.stored_name(values)}] draft {number + 1}",
-                kind="derived",
+                kind=ImageKind.DERIVED,
                 parent_id=image.id,
                 method_id=method_id,
                 run_id=run_id,
@@ -250,7 +245,7 @@ def _store_output(
     if drafts:
         meta["draft_image_ids"] = drafts
     row = project.add_result(
-        run_id, status="ok", input_image_id=record.id, output_image_id=image.id,
+        run_id, status=ResultStatus.OK, input_image_id=record.id, output_image_id=image.id,
         seconds=seconds, started_at=started_at, meta=meta,
     )  # fmt: skip
     return _summary(row, method, record, index, context, image.id, None, seconds)

@@ -45,10 +45,7 @@ def run_step_image(project: Project, run_id: int, step: int) -> int | None:
 def _runs_of(project: Project, image: ImageRecord) -> list[int]:
     if image.run_id is not None:
         return [image.run_id]
-    rows = project.db.query(
-        "SELECT DISTINCT run_id FROM results WHERE output_image_id = ? ORDER BY run_id", [image.id]
-    )
-    return [int(row["run_id"]) for row in rows]
+    return project.runs_with_output(image.id)
 
 
 def resolve_reference(project: Project, image: ImageRecord, spec: str) -> Reference | None:

@@ -24,15 +24,6 @@ STORED_COLUMNS = [
     "error",
 ]
 
-_QUERY = """
-SELECT s.metric, s.metric_version, s.value, s.error, s.image_sha256, s.reference_sha256,
-       i.id AS image_id, i.name AS image, i.kind AS kind, r.name AS reference
-FROM scores s
-LEFT JOIN images i ON i.id = (SELECT MIN(id) FROM images WHERE sha256 = s.image_sha256)
-LEFT JOIN images r ON r.id = (SELECT MIN(id) FROM images WHERE sha256 = s.reference_sha256)
-ORDER BY i.id, s.metric, s.reference_sha256
-"""
-
 
 def _normalized(value: float | None, metric: str) -> float | None:
     from core.errors import IrisError
@@ -57,7 +48,7 @@ def stored_scores(
     from core.project import Project
 
     with Project.open(project_dir) as project:
-        found = list(project.db.query(_QUERY))
+        found = project.scores_with_images()
     rows = []
     for index, row in enumerate(found):
         if index % 1000 == 0:

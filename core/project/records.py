@@ -1,14 +1,14 @@
-"""Plain records the project store returns: no SQL, no Qt, safe to pass between threads."""
+"""Plain records the project store returns: no SQL, no Qt, safe to pass between threads.
+
+Kinds and statuses are the plain strings read back (compare them with the enums of
+:mod:`core.project.kinds`; an old project may hold values IRIS no longer writes).
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from typing import Any
-
-IMAGE_KINDS = ("imported", "degraded", "restored", "step", "method_output", "derived")
-RUN_STATUSES = ("pending", "running", "done", "cancelled", "failed", "blocked")
-RESULT_STATUSES = ("ok", "failed")
 
 
 def _json(value: str | None) -> dict[str, Any]:

@@ -33,14 +33,9 @@ from core.imageio import (
 from core.paths import DB_NAME
 from core.project._sqlite_utils import sqlite_utils
 from core.project.blobs import BlobStore
-from core.project.records import (
-    IMAGE_KINDS,
-    RESULT_STATUSES,
-    RUN_STATUSES,
-    ImageRecord,
-    ResultRecord,
-    RunRecord,
-)
+from core.project.kinds import ImageKind, MethodKind, ResultStatus, RunKind, RunStatus, checked
+from core.project.lifecycle import RunEnd, running
+from core.project.records import ImageRecord, ResultRecord, RunRecord
 from core.project.schema import SCHEMA_VERSION, migrate, schema_version
 from core.version import __version__
 
@@ -66,12 +61,22 @@ def _dumps(value: dict[str, Any] | None) -> str:
         return json.dumps(_finite_or_none(value or {}), sort_keys=True, allow_nan=False)
 
 
+_SCORES_WITH_IMAGES = """
+SELECT s.metric, s.metric_version, s.value, s.error, s.image_sha256, s.reference_sha256,
+       i.id AS image_id, i.name AS image, i.kind AS kind, r.name AS reference
+FROM scores s
+LEFT JOIN images i ON i.id = (SELECT MIN(id) FROM images WHERE sha256 = s.image_sha256)
+LEFT JOIN images r ON r.id = (SELECT MIN(id) FROM images WHERE sha256 = s.reference_sha256)
+ORDER BY i.id, s.metric, s.reference_sha256
+"""
+
+
 class Project:
     """An open project. Use :meth:`open` or :meth:`create`; close it (or use ``with``)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
-        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+        self._db = sqlite_utils.Database(conn, execute_plugins=False)
         self.blobs = BlobStore(path)
 
     # -- opening -----------------------------------------------------------------
@@ -137,12 +142,12 @@ class Project:
                 ("created_at", now()),
                 ("created_by", f"IRIS {__version__}"),
             ):
-                self.db.execute(
+                self._db.execute(
                     "INSERT OR IGNORE INTO project_meta(key, value) VALUES (?, ?)", [key, value]
                 )
 
     def close(self) -> None:
-        self.db.conn.close()
+        self._db.conn.close()
 
     def __enter__(self) -> Project:
         return self
@@ -153,16 +158,16 @@ class Project:
     # -- transactions and metadata -------------------------------------------------
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
+    def transaction(self) -> Iterator[None]:
         """One atomic write; nested calls become savepoints of the outer one."""
-        conn = self.db.conn
+        conn = self._db.conn
         if conn.in_transaction:
-            with self.db.atomic():
-                yield self.db
+            with self._db.atomic():
+                yield
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
+            yield
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -171,12 +176,13 @@ class Project:
 
     def meta(self) -> dict[str, str]:
         return {
-            row["key"]: row["value"] for row in self.db.query("SELECT key, value FROM project_meta")
+            row["key"]: row["value"]
+            for row in self._db.query("SELECT key, value FROM project_meta")
         }
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction():
-            self.db.execute(
+            self._db.execute(
                 "INSERT INTO project_meta(key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [key, value],
@@ -239,8 +245,7 @@ class Project:
         The insert is race-free: two processes importing one file create one row, the
         second gets the first's record and ``False``.
         """
-        if kind not in IMAGE_KINDS:
-            raise ValueError(f"unknown image kind {kind!r}; known: {', '.join(IMAGE_KINDS)}")
+        kind = checked(ImageKind, kind, "image kind")
         info = info or read_info(data, name=name)
         try:
             ext = format_named(info.format).extension
@@ -251,7 +256,7 @@ class Project:
             "sha256": sha,
             "file": relative,
             "name": name,
-            "kind": kind,
+            "kind": kind.value,
             "width": info.width,
             "height": info.height,
             "bit_depth": info.bit_depth,
@@ -270,7 +275,7 @@ class Project:
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         with self.transaction():
-            cursor = self.db.execute(
+            cursor = self._db.execute(
                 f"INSERT INTO images({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING",
                 list(row.values()),
             )
@@ -289,7 +294,7 @@ class Project:
         return self.add_image_bytes(data, name=name, kind=kind, **provenance)
 
     def image(self, image_id: int) -> ImageRecord:
-        rows = list(self.db.query("SELECT * FROM images WHERE id = ?", [image_id]))
+        rows = list(self._db.query("SELECT * FROM images WHERE id = ?", [image_id]))
         if not rows:
             raise ProjectError(f"{self.path}: no image with id {image_id}")
         return ImageRecord.from_row(rows[0])
@@ -304,12 +309,12 @@ class Project:
             params.append(run_id)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         sql = f"SELECT * FROM images {where} ORDER BY id"
-        return [ImageRecord.from_row(row) for row in self.db.query(sql, params)]
+        return [ImageRecord.from_row(row) for row in self._db.query(sql, params)]
 
     def find_images(self, sha256: str, kind: str | None = None) -> list[ImageRecord]:
         sql = "SELECT * FROM images WHERE sha256 = ?" + (" AND kind = ?" if kind else "")
         params = [sha256, kind] if kind else [sha256]
-        return [ImageRecord.from_row(row) for row in self.db.query(sql + " ORDER BY id", params)]
+        return [ImageRecord.from_row(row) for row in self._db.query(sql + " ORDER BY id", params)]
 
     def image_path(self, image: ImageRecord | int) -> Path:
         record = image if isinstance(image, ImageRecord) else self.image(image)
@@ -328,24 +333,25 @@ class Project:
         params: dict[str, Any] | None = None,
         meta: dict[str, Any] | None = None,
     ) -> int:
-        """The id of method ``name``, creating it on first use."""
+        """The id of method ``name``, creating it on first use (``kind`` a MethodKind)."""
+        kind = checked(MethodKind, kind, "method kind")
         with self.transaction():
-            found = list(self.db.query("SELECT id FROM methods WHERE name = ?", [name]))
+            found = list(self._db.query("SELECT id FROM methods WHERE name = ?", [name]))
             if found:
                 return int(found[0]["id"])
             row = {
                 "name": name,
-                "kind": kind,
+                "kind": kind.value,
                 "params": _dumps(params),
                 "meta": _dumps(meta),
                 "created_at": now(),
             }
-            return int(self.db["methods"].insert(row).last_pk)
+            return int(self._db["methods"].insert(row).last_pk)
 
     def methods(self) -> list[dict[str, Any]]:
         return [
             {**row, "params": json.loads(row["params"]), "meta": json.loads(row["meta"])}
-            for row in self.db.query("SELECT * FROM methods ORDER BY id")
+            for row in self._db.query("SELECT * FROM methods ORDER BY id")
         ]
 
     def create_run(
@@ -356,47 +362,63 @@ class Project:
         method_id: int | None = None,
         params: dict[str, Any] | None = None,
         group_name: str | None = None,
-        status: str = "pending",
+        status: str = RunStatus.PENDING,
     ) -> RunRecord:
-        if status not in RUN_STATUSES:
-            raise ValueError(f"unknown run status {status!r}; known: {', '.join(RUN_STATUSES)}")
+        """A new run row (``kind`` a RunKind); a name already taken raises ProjectError."""
+        kind = checked(RunKind, kind, "run kind")
+        status = checked(RunStatus, status, "run status")
         stamp = now()
         row = {
             "name": name,
-            "kind": kind,
+            "kind": kind.value,
             "method_id": method_id,
             "group_name": group_name,
             "params": _dumps(params),
-            "status": status,
+            "status": status.value,
             "error": None,
             "created_at": stamp,
             "updated_at": stamp,
         }
         try:
             with self.transaction():
-                run_id = self.db["runs"].insert(row).last_pk
+                run_id = self._db["runs"].insert(row).last_pk
         except sqlite3.IntegrityError as exc:
             raise ProjectError(f"{self.path}: a run called {name!r} already exists") from exc
         return RunRecord.from_row({"id": run_id, **row})
 
     def set_run_status(self, run_id: int, status: str, error: str | None = None) -> None:
-        if status not in RUN_STATUSES:
-            raise ValueError(f"unknown run status {status!r}; known: {', '.join(RUN_STATUSES)}")
+        """Write a run's status; a run doing work moves through :meth:`running` instead."""
+        status = checked(RunStatus, status, "run status")
         with self.transaction():
-            self.db.execute(
+            self._db.execute(
                 "UPDATE runs SET status = ?, error = ?, updated_at = ? WHERE id = ?",
-                [status, error, now(), run_id],
+                [status.value, error, now(), run_id],
+            )
+
+    def running(self, run_id: int) -> contextlib.AbstractContextManager[RunEnd]:
+        """The run lifecycle: ``running`` now, then done / cancelled / failed / blocked.
+
+        See :func:`core.project.lifecycle.running`.
+        """
+        return running(self, run_id)
+
+    def set_run_params(self, run_id: int, params: dict[str, Any]) -> None:
+        """Replace a run's ``params`` (a resume asking for more steps raises its target)."""
+        with self.transaction():
+            self._db.execute(
+                "UPDATE runs SET params = ?, updated_at = ? WHERE id = ?",
+                [_dumps(params), now(), run_id],
             )
 
     def run(self, name_or_id: str | int) -> RunRecord:
         column = "id" if isinstance(name_or_id, int) else "name"
-        rows = list(self.db.query(f"SELECT * FROM runs WHERE {column} = ?", [name_or_id]))
+        rows = list(self._db.query(f"SELECT * FROM runs WHERE {column} = ?", [name_or_id]))
         if not rows:
             raise ProjectError(f"{self.path}: no run {name_or_id!r}")
         return RunRecord.from_row(rows[0])
 
     def runs(self) -> list[RunRecord]:
-        return [RunRecord.from_row(row) for row in self.db.query("SELECT * FROM runs ORDER BY id")]
+        return [RunRecord.from_row(row) for row in self._db.query("SELECT * FROM runs ORDER BY id")]
 
     def add_result(
         self,
@@ -412,16 +434,13 @@ class Project:
         meta: dict[str, Any] | None = None,
     ) -> ResultRecord:
         """Record one result of a run, committed at once."""
-        if status not in RESULT_STATUSES:
-            raise ValueError(
-                f"unknown result status {status!r}; known: {', '.join(RESULT_STATUSES)}"
-            )
+        status = checked(ResultStatus, status, "result status")
         row = {
             "run_id": run_id,
             "step_index": step_index,
             "input_image_id": input_image_id,
             "output_image_id": output_image_id,
-            "status": status,
+            "status": status.value,
             "error": error,
             "seconds": seconds,
             "started_at": started_at,
@@ -430,14 +449,42 @@ class Project:
         }
         try:
             with self.transaction():
-                result_id = self.db["results"].insert(row).last_pk
+                result_id = self._db["results"].insert(row).last_pk
         except sqlite3.IntegrityError as exc:
             raise ProjectError(f"{self.path}: run {run_id} already has step {step_index}") from exc
         return ResultRecord.from_row({"id": result_id, **row})
 
     def results(self, run_id: int) -> list[ResultRecord]:
         sql = "SELECT * FROM results WHERE run_id = ? ORDER BY step_index, id"
-        return [ResultRecord.from_row(row) for row in self.db.query(sql, [run_id])]
+        return [ResultRecord.from_row(row) for row in self._db.query(sql, [run_id])]
+
+    def delete_result(self, result_id: int) -> None:
+        """Drop one result (a resumed run tries its failed last step again)."""
+        with self.transaction():
+            self._db.execute("DELETE FROM results WHERE id = ?", [result_id])
+
+    def step_counts(self) -> dict[int, tuple[int, int]]:
+        """run id -> (steps ok, steps stored), counting the steps after step 0 (the input)."""
+        sql = (
+            "SELECT run_id, sum(status = 'ok') AS ok, count(*) AS n FROM results "
+            "WHERE step_index > 0 GROUP BY run_id"
+        )
+        return {row["run_id"]: (int(row["ok"] or 0), row["n"]) for row in self._db.query(sql)}
+
+    def runs_with_output(self, image_id: int) -> list[int]:
+        """Ids of the runs with a result whose output is image ``image_id``, in order."""
+        sql = "SELECT DISTINCT run_id FROM results WHERE output_image_id = ? ORDER BY run_id"
+        return [int(row["run_id"]) for row in self._db.query(sql, [image_id])]
+
+    def image_methods(self) -> dict[int, str | None]:
+        """image id -> the name of the method that made it (its own, else its run's), or None."""
+        sql = (
+            "SELECT images.id AS id, coalesce(m1.name, m2.name) AS method FROM images "
+            "LEFT JOIN methods m1 ON m1.id = images.method_id "
+            "LEFT JOIN runs ON runs.id = images.run_id "
+            "LEFT JOIN methods m2 ON m2.id = runs.method_id"
+        )
+        return {row["id"]: row["method"] for row in self._db.query(sql)}
 
     # -- scores ----------------------------------------------------------------------
 
@@ -454,7 +501,7 @@ class Project:
     ) -> None:
         """Store a score keyed by image content, metric, metric version and reference."""
         with self.transaction():
-            self.db.execute(
+            self._db.execute(
                 "INSERT INTO scores(image_sha256, metric, metric_version, reference_sha256, value, "
                 "error, seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(image_sha256, metric, metric_version, reference_sha256) DO UPDATE SET "
@@ -476,7 +523,7 @@ class Project:
         self, image_sha256: str, metric: str, metric_version: str, reference_sha256: str = ""
     ) -> dict[str, Any] | None:
         rows = list(
-            self.db.query(
+            self._db.query(
                 "SELECT * FROM scores WHERE image_sha256 = ? AND metric = ? AND metric_version = ? "
                 "AND reference_sha256 = ?",
                 [image_sha256, metric, metric_version, reference_sha256],
@@ -484,15 +531,23 @@ class Project:
         )
         return rows[0] if rows else None
 
+    def scores_with_images(self) -> list[dict[str, Any]]:
+        """Every stored score beside the first image of its content and of its reference.
+
+        Keys: metric, metric_version, value, error, image_sha256, reference_sha256, and
+        image_id, image (name), kind, reference (name): None where that image is not here.
+        """
+        return list(self._db.query(_SCORES_WITH_IMAGES))
+
     # -- view state ------------------------------------------------------------------
 
     def view_state(self, view: str) -> dict[str, Any] | None:
-        rows = list(self.db.query("SELECT state FROM view_state WHERE view = ?", [view]))
+        rows = list(self._db.query("SELECT state FROM view_state WHERE view = ?", [view]))
         return json.loads(rows[0]["state"]) if rows else None
 
     def set_view_state(self, view: str, state: dict[str, Any]) -> None:
         with self.transaction():
-            self.db.execute(
+            self._db.execute(
                 "INSERT INTO view_state(view, state, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT(view) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
                 [view, _dumps(state), now()],
@@ -502,20 +557,20 @@ class Project:
 
     def counts(self) -> dict[str, int]:
         tables = ("images", "methods", "runs", "results", "scores")
-        return {t: int(self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
+        return {t: int(self._db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
 
     def info(self) -> dict[str, Any]:
         """The stable summary ``iris info --json`` prints (documented in the README)."""
         meta = self.meta()
         by_kind = {
             row["kind"]: row["n"]
-            for row in self.db.query(
+            for row in self._db.query(
                 "SELECT kind, count(*) AS n FROM images GROUP BY kind ORDER BY kind"
             )
         }
         runs_by_status = {
             row["status"]: row["n"]
-            for row in self.db.query(
+            for row in self._db.query(
                 "SELECT status, count(*) AS n FROM runs GROUP BY status ORDER BY status"
             )
         }
@@ -523,7 +578,7 @@ class Project:
             "path": str(self.path),
             "name": self.name,
             "id": meta.get("id", ""),
-            "schema_version": schema_version(self.db.conn),
+            "schema_version": schema_version(self._db.conn),
             "created_at": meta.get("created_at", ""),
             "created_by": meta.get("created_by", ""),
             "counts": self.counts(),

@@ -10,6 +10,7 @@ import sys
 import numpy as np
 
 from core.project import Project
+from tests.core import rawdb
 
 WRITER = """
 import sys
@@ -45,7 +46,7 @@ def test_kill_minus_nine_keeps_every_committed_row(tmp_path):
         child.wait(30)
     assert child.returncode == -signal.SIGKILL
     with Project.open(folder) as project:
-        assert project.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert rawdb.scalar(project, "PRAGMA integrity_check") == "ok"
         run = project.run("burst")
         steps = {r.step_index: r.output_image_id for r in project.results(run.id)}
         for step, image_id in reported:

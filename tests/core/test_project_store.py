@@ -13,7 +13,8 @@ import pytest
 
 from core.errors import ProjectError
 from core.project import Project, is_project
-from core.project.schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
+from core.project.schema import MIGRATIONS, SCHEMA_VERSION, migrate
+from tests.core import rawdb
 
 DATA = Path(__file__).parent / "data"
 
@@ -24,7 +25,7 @@ def pixels(seed: int, shape=(6, 7, 3)) -> np.ndarray:
 
 def test_new_project_is_wal_with_identity(tmp_path):
     with Project.create(tmp_path / "p", name="Study") as project:
-        assert project.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert rawdb.scalar(project, "PRAGMA journal_mode") == "wal"
         info = project.info()
     assert is_project(tmp_path / "p")
     assert info["name"] == "Study" and info["schema_version"] == SCHEMA_VERSION
@@ -122,7 +123,7 @@ def test_old_schema_is_migrated_keeping_rows(tmp_path):
     conn.commit()
     conn.close()
     with Project.open(folder) as project:
-        assert schema_version(project.db.conn) == SCHEMA_VERSION
+        assert project.info()["schema_version"] == SCHEMA_VERSION
         assert [m["name"] for m in project.methods()] == ["bilateral"]
         project.set_view_state("compare", {"ok": True})  # the v2 table exists
 

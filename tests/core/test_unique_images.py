@@ -13,6 +13,7 @@ from core.imageio import encode_png
 from core.project import Project
 from core.project.importer import import_paths
 from core.project.schema import migrate
+from tests.core import rawdb
 
 
 def _files(folder, count: int) -> list:
@@ -93,16 +94,20 @@ def test_migration_merges_duplicates_and_enforces_uniqueness(tmp_path):
         assert names == ["child", "first", "other"]
         child = next(r for r in project.images() if r.name == "child")
         assert child.parent_id == 1
-        marks = list(project.db.query("SELECT image_id, annotator FROM review_marks ORDER BY 2"))
+        marks = rawdb.rows(project, "SELECT image_id, annotator FROM review_marks ORDER BY 2")
         assert [(m["image_id"], m["annotator"]) for m in marks] == [(1, "me"), (1, "you")]
-        ann = list(project.db.query("SELECT image_id FROM annotations"))
+        ann = rawdb.rows(project, "SELECT image_id FROM annotations")
         assert ann == [{"image_id": 1}]
-        with pytest.raises(sqlite3.IntegrityError):
-            project.db.execute(row, ["aa", "third", "imported", None])
+    conn = sqlite3.connect(root / "iris.db")  # an old IRIS's insert: the schema refuses it
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(row, ["aa", "third", "imported", None])
+    conn.close()
 
 
 def test_a_new_project_is_at_the_latest_schema(tmp_path):
     with Project.create(tmp_path / "new") as project:
-        assert migrate(project.db.conn) == []
-        indexes = {r["name"] for r in project.db.query("SELECT name FROM sqlite_master")}
+        indexes = {r["name"] for r in rawdb.rows(project, "SELECT name FROM sqlite_master")}
         assert "images_imported_sha256" in indexes
+    conn = sqlite3.connect(tmp_path / "new" / "iris.db")
+    assert migrate(conn) == []
+    conn.close()

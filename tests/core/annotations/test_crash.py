@@ -9,6 +9,7 @@ import sys
 
 from core.annotations import add, annotations, undo
 from core.project import Project
+from tests.core import rawdb
 from tests.core.annotations.conftest import add_images
 
 WRITER = """
@@ -47,14 +48,14 @@ def test_sigkill_during_a_burst_keeps_every_reported_annotation(tmp_path):
     assert child.returncode == -signal.SIGKILL
     assert len(reported) >= 40
     with Project.open(folder) as project:
-        assert project.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert rawdb.scalar(project, "PRAGMA integrity_check") == "ok"
         stored = {a.uuid: a for a in annotations(project)}
         missing = [u for u in reported if u not in stored]
         assert not missing, f"{len(missing)} reported annotations were lost"
         # every stored annotation has its create event: undo still works after the crash
-        events = project.db.execute(
-            "SELECT count(*) FROM annotation_events WHERE action = 'create'"
-        ).fetchone()[0]
+        events = rawdb.scalar(
+            project, "SELECT count(*) FROM annotation_events WHERE action = 'create'"
+        )
         assert events == len(stored)
         last = max(stored.values(), key=lambda a: (a.created_at, int(a.note)))
         assert undo(project, "burst").uuid == last.uuid

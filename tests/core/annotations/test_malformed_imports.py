@@ -14,6 +14,7 @@ from core.annotations import add, mark_reviewed
 from core.annotations.exchange import ExchangeError, export_project, import_files
 from core.annotations.rle import encode_counts
 from core.files import MiB
+from tests.core import rawdb
 from tests.core.annotations.conftest import add_images
 
 FUZZ = settings(
@@ -26,7 +27,7 @@ FUZZ = settings(
 def snapshot(project) -> tuple:
     """Everything an import may write."""
     return tuple(
-        tuple(tuple(row.values()) for row in project.db.query(f"SELECT * FROM {table}"))
+        rawdb.table(project, table)
         for table in ("annotations", "annotation_events", "review_marks")
     )
 

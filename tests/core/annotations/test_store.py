@@ -15,6 +15,7 @@ from core.annotations.taxonomy import (
     set_project_taxonomy,
 )
 from core.project import Project
+from tests.core import rawdb
 
 
 def test_default_taxonomy_has_the_study_categories():
@@ -106,7 +107,7 @@ def test_undo_redo_is_persistent_across_reopening(project, images):
         assert undo(reopened, "ann") is None  # nothing left: a was created, then undone
         assert annotations(reopened, annotator="ann") == []
         assert len(annotations(reopened, annotator="bob")) == 1
-        events = reopened.db.execute("SELECT count(*) FROM annotation_events").fetchone()[0]
+        events = rawdb.scalar(reopened, "SELECT count(*) FROM annotation_events")
         assert events == 13  # 5 edits, 1 + 2 undos, 1 redo, 1 edit, 3 undos: all logged
 
 

@@ -16,6 +16,7 @@ from core.files import MiB
 from core.hashing import sha256_of
 from core.imageio import encode_png
 from core.project import Project
+from tests.core import rawdb
 
 FUZZ = settings(
     max_examples=40,
@@ -40,10 +41,7 @@ def _row(i: int, **extra) -> dict:
 
 def snapshot(project_dir) -> tuple:
     with Project.open(project_dir) as project:
-        return tuple(
-            tuple(tuple(row.values()) for row in project.db.query(f"SELECT * FROM {table}"))
-            for table in ("scores", "images")
-        )
+        return tuple(rawdb.table(project, table) for table in ("scores", "images"))
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from core.gemini.client import EditRequest, edit_image
 from core.gemini.keys import MissingApiKey
 from core.imageio import encode_png
 from core.methods.runner import restore_images
+from tests.core import rawdb
 from tests.fakes.gemini_server import (
     FAKE_KEY,
     Reply,
@@ -185,7 +186,7 @@ def test_key_never_reaches_the_project_or_logs(project, image, server, caplog, c
     for _ in range(4):
         run(project, image, retries=1)
     assert server.requests[0].headers.get("x-goog-api-key") == KEY  # the key was really used
-    project.db.conn.execute("PRAGMA wal_checkpoint(FULL)")
+    rawdb.checkpoint(project)  # the rows in iris.db itself, not only in its WAL file
     needle = KEY.encode()
     for path in project.path.rglob("*"):
         if path.is_file():

@@ -17,6 +17,7 @@ from core.degrade.base import DegradationError
 from core.degrade.registry import DEGRADATIONS
 from core.methods import METHODS, get_method
 from core.methods.base import ParamError
+from tests.core import rawdb
 
 NON_FINITE = [math.nan, math.inf, -math.inf, "nan", "NaN", "inf", "-inf", "Infinity", "1e999"]
 
@@ -64,7 +65,7 @@ def test_non_finite_meta_is_stored_as_null(project):
     record = project.add_image_array(
         data, name="x", kind="imported", meta={"a": math.nan, "b": [1.0, math.inf], "c": 2.0}
     )
-    row = next(project.db.query("SELECT json_extract(meta, '$.c') AS c, meta FROM images"))
+    row = rawdb.rows(project, "SELECT json_extract(meta, '$.c') AS c, meta FROM images")[0]
     assert row["c"] == 2.0
     assert json.loads(row["meta"]) == {"a": None, "b": [1.0, None], "c": 2.0}
     assert project.image(record.id).meta["a"] is None
