@@ -299,3 +299,20 @@ def test_colour_map_range_modes_decode_to_the_reference_depths(name):
         depth = expected[None, :]
         decoded = codec.decode_rgb(codec.encode(depth), max_path_distance=None).depth[0]
         np.testing.assert_allclose(decoded, expected, rtol=1e-5, atol=1e-5, err_msg=str(params))
+
+
+@pytest.mark.parametrize(
+    "curve", [PowerCurve(), PowerCurve(1.0, 2.0), LinearRange(0.5, 20.0), InverseRange(0.3, 80.0)]
+)
+def test_float32_and_integer_inputs_are_computed_in_float64(curve):
+    """Depth maps arrive as float32: every curve computes in float64 whatever comes in."""
+    d32 = np.array([0.7, 1.3, 3.3, 7.1, 15.9], dtype=np.float32)
+    f = curve.to_f(d32)
+    assert f.dtype == np.float64
+    np.testing.assert_allclose(f, curve.to_f(d32.astype(np.float64)), rtol=1e-15)
+    f32 = np.array([0.1, 0.3, 0.55, 0.9], dtype=np.float32)
+    depth = curve.to_depth(f32)
+    assert depth.dtype == np.float64
+    np.testing.assert_allclose(depth, curve.to_depth(f32.astype(np.float64)), rtol=1e-15)
+    assert curve.to_f(np.array([1, 2, 3])).dtype == np.float64
+    assert curve.to_depth(np.array([0, 1])).dtype == np.float64
