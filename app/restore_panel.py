@@ -245,9 +245,7 @@ class RestorePanel(QWidget):
             return None
         method = METHODS.get(self.method_name())
         try:
-            params = method.validate(self.form.values())
-            if method.check is not None:
-                method.check(params)
+            params = method.prepare(self.form.values())
         except IrisError as exc:
             self.status.setText(str(exc))
             return None

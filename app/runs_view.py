@@ -303,7 +303,8 @@ class RunsView(QWidget):
     def start(self, resume_group: str | None = None):
         """Start (or resume) runs on the compute worker; returns the JobHandle."""
         from core.errors import IrisError
-        from core.iterate.runner import IterateSpec, iterate
+        from core.iterate.resume import plan_resume
+        from core.iterate.runner import iterate
         from core.methods.registry import METHODS
 
         if self.project is None:
@@ -311,19 +312,15 @@ class RunsView(QWidget):
             return None
         try:
             if resume_group:
-                run = self.project.run(self.shown_run)
-                spec = IterateSpec.from_params(run.params)
-                image_id = int(run.params["input_image_id"])
-                runs = len([r for r in self.project.runs() if r.group_name == resume_group])
+                plan = plan_resume(self.project, run=self.shown_run)
+                spec, image_id, runs = plan.spec, plan.image_id, plan.runs
             else:
                 spec = self.build_spec()
                 image_id = self.settings_form.image_combo.currentData()
                 runs = self.settings_form.runs.value()
                 if image_id is None:
                     raise IrisError("the project has no image to edit")
-            method = METHODS.get(spec.editor)
-            if method.check is not None:
-                method.check(method.validate(spec.editor_params))
+            METHODS.get(spec.editor).prepare(spec.editor_params)
         except IrisError as exc:
             self.status.setText(str(exc))
             return None
