@@ -122,6 +122,9 @@ class AnnotateView(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.filters)
+        self.image_title = QLabel("")  # the shown image and its review state, never cut off
+        self.image_title.setStyleSheet("font-weight: bold;")
+        left_layout.addWidget(self.image_title)
         left_layout.addWidget(self.canvas, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_label, 1)
@@ -138,7 +141,9 @@ class AnnotateView(QWidget):
         right_layout.addLayout(form)
         right_layout.addWidget(QLabel("Labels (1-9, Tab: next group)"))
         right_layout.addWidget(self.labels_list, 3)
-        right_layout.addWidget(QLabel("On this image (Delete removes the selected)"))
+        on_image = QLabel("Flags on this image (Del removes the selected one)")
+        on_image.setWordWrap(True)
+        right_layout.addWidget(on_image)
         right_layout.addWidget(self.annotations_list, 2)
         right_layout.addWidget(self.cases, 3)
 
@@ -223,6 +228,8 @@ class AnnotateView(QWidget):
         """Browser selection: several images become the queue; one image is jumped to."""
         if self.project is None or not images:
             return
+        if len(images) == 1 and self.current is not None and images[0].id == self.current.id:
+            return  # the browser following our own navigation
         self.selection = list(images)
         if len(images) > 1:
             self.set_combo.setCurrentIndex(self.set_combo.findData("selection"))
@@ -279,9 +286,17 @@ class AnnotateView(QWidget):
 
     def next(self) -> None:
         self.go_to(self.index + 1)
+        self._follow_in_browser()
 
     def previous(self) -> None:
         self.go_to(self.index - 1)
+        self._follow_in_browser()
+
+    def _follow_in_browser(self) -> None:
+        """The browser highlights the image shown (not when walking the browser's selection,
+        which a one-image selection would replace)."""
+        if self.current is not None and self.set_combo.currentData() != "selection":
+            self.context.select([self.current.id])
 
     def _show_current(self) -> None:
         self.canvas.discard_pending()
@@ -310,13 +325,14 @@ class AnnotateView(QWidget):
 
         if self.project is None or not self.queue:
             self.progress_label.setText("0 of 0")
+            self.image_title.setText("No image in this set: choose another Set or filter above")
             return
         marks = reviewed_images(self.project, self.annotator)
         done = sum(1 for image in self.queue if image.id in marks)
         here = "reviewed" if self.current.id in marks else "not reviewed"
-        self.progress_label.setText(
-            f"{self.index + 1} of {len(self.queue)}  ({done} reviewed)  {self.current.name}: {here}"
-        )
+        self.progress_label.setText(f"{self.index + 1} of {len(self.queue)}  ({done} reviewed)")
+        self.image_title.setText(f"{self.current.name}: {here}")
+        self.image_title.setToolTip(self.current.name)
 
     # -- labels and tools ----------------------------------------------------------------
 

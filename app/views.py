@@ -8,9 +8,10 @@ their views here (one line each); modules are imported when a view is first show
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from app.context import ViewContext
 from core.registry import Registry
+
+__all__ = ["VIEWS", "ViewContext", "ordered_view_names", "view_name"]
 
 VIEWS: Registry = Registry("view")
 VIEWS.register_lazy("images", "app.image_view:ImageView", title="Images")
@@ -26,10 +27,13 @@ def ordered_view_names() -> list[str]:
     return VIEWS.names()
 
 
-@dataclass
-class ViewContext:
-    """What a view may use from the shell: the compute worker, settings, a status callback."""
-
-    worker: object
-    settings: object
-    show_status: object
+def view_name(text: str) -> str:
+    """The view called ``text``, by its name or its title (``metrics`` is the ``plots`` view)."""
+    if text in VIEWS:
+        return text
+    wanted = text.strip().lower()
+    for name in VIEWS.names():
+        title = str(VIEWS.meta(name).get("title", "")).lower()
+        if wanted and (title == wanted or title.split()[0] == wanted):
+            return name
+    return VIEWS.get_name(text)  # raises, listing the known names

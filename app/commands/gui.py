@@ -21,13 +21,13 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.views import VIEWS
+    from app.views import view_name
     from core.paths import is_project
 
     if args.project and not is_project(args.project):
         raise IrisError(f"{Path(args.project).resolve()}: not an IRIS project (no iris.db)")
     if args.view:
-        VIEWS.get_name(args.view)
+        args.view = view_name(args.view)  # a name or a title: --view metrics is the plots view
     from app.gui import launch
 
     return launch(
