@@ -337,6 +337,11 @@ class MainWindow(QMainWindow):
             self._shown_job.cancel()
             self.job_label.setText(f"Cancelling {self._shown_job.name}...")
 
+    @property
+    def context(self) -> ViewContext:
+        """The typed context views and tools use (worker, settings, status, selection, session)."""
+        return self._context
+
     def job_owner(self, key: str) -> JobOwner:
         """The job owner of a tool or dialog (one per ``key``): its new job cancels its last."""
         if key not in self._owners:
@@ -361,7 +366,9 @@ class MainWindow(QMainWindow):
             return
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.job_label.setText(f"{handle.name} {done}/{total}")
+        # Jobs count in their own units (a restore counts 1000 per image): large counts as %.
+        amount = f"{100 * done // max(total, 1)}%" if total > 100 else f"{done}/{total}"
+        self.job_label.setText(f"{handle.name} {amount}")
 
     def _on_job_finished(self, handle: JobHandle) -> None:
         if handle.name == "device" and handle.state == "failed":

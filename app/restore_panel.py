@@ -1,9 +1,10 @@
 """Tools > Restore: pick images, a method and its parameters (or a library prompt), run, compare.
 
 The panel is a dock beside the views. It runs :func:`core.methods.runner.restore_images`
-on the compute worker, shows progress with Cancel, refreshes the project
-browser when results arrive, and opens the first result against its input in
-the ``compare`` view (or the ``images`` view where there is no compare view).
+on exactly the images selected in the project browser (shown in the panel; Run is
+disabled without a selection), on the compute worker with progress and Cancel;
+the project session announces the new results, and the first result opens
+against its input in the ``compare`` view (or the ``images`` view).
 """
 
 from __future__ import annotations
@@ -23,12 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.session import ProjectChange
 from app.views import VIEWS
 from core.methods.registry import METHODS
 from core.methods.runner import restore_images
 from widgets.param_form import ParamForm
-
-INPUT_KINDS = ("imported", "degraded")
 
 
 class RestorePanel(QWidget):
@@ -38,7 +38,9 @@ class RestorePanel(QWidget):
         super().__init__()
         self.window = window
         self.selected: list = []
+        self.jobs = window.job_owner("restore")
         self.handle = None
+        self.runs_total = 0
         self.last_results: list = []
 
         self.images_label = QLabel()
@@ -117,7 +119,7 @@ class RestorePanel(QWidget):
 
         window.browser.images_selected.connect(self.set_images)
         self._on_method()
-        self.set_images([])
+        self.set_images(window.context.selection())  # what is selected when the panel opens
 
     # -- inputs ------------------------------------------------------------------------
 
@@ -127,18 +129,17 @@ class RestorePanel(QWidget):
         if self.selected:
             names = ", ".join(image.name for image in self.selected[:4])
             more = f" and {len(self.selected) - 4} more" if len(self.selected) > 4 else ""
-            self.images_label.setText(f"{len(self.selected)} selected: {names}{more}")
+            self.images_label.setText(f"Runs on {len(self.selected)} selected: {names}{more}")
         else:
-            self.images_label.setText("none selected: all input images of the project")
+            self.images_label.setText(
+                "No image selected: select the images to restore in the project browser "
+                "(Ctrl+click for several, Ctrl+A for all)"
+            )
         self._update_buttons()
 
     def target_ids(self) -> list[int]:
-        if self.selected:
-            return [image.id for image in self.selected]
-        project = self.window.project
-        if project is None:
-            return []
-        return [image.id for image in project.images() if image.kind in INPUT_KINDS]
+        """Exactly the selected images: a run never widens to images the user did not pick."""
+        return [image.id for image in self.selected]
 
     # -- method and parameters ------------------------------------------------------------
 
@@ -227,8 +228,8 @@ class RestorePanel(QWidget):
     # -- running ---------------------------------------------------------------------------
 
     def _update_buttons(self) -> None:
-        running = self.handle is not None and not self.handle.is_finished
-        self.run_button.setEnabled(not running)
+        running = self.jobs.busy
+        self.run_button.setEnabled(not running and bool(self.selected))
         self.cancel_button.setEnabled(running)
 
     def run(self):
@@ -241,7 +242,7 @@ class RestorePanel(QWidget):
             return None
         ids = self.target_ids()
         if not ids:
-            self.status.setText("The project has no input images.")
+            self.status.setText("Select the images to restore in the project browser first.")
             return None
         method = METHODS.get(self.method_name())
         try:
@@ -249,7 +250,8 @@ class RestorePanel(QWidget):
         except IrisError as exc:
             self.status.setText(str(exc))
             return None
-        self.handle = self.window.worker.submit(
+        self.runs_total = len(ids) * self.repeat.value()
+        self.handle = self.jobs.start(
             restore_images,
             project.path,
             ids,
@@ -258,12 +260,12 @@ class RestorePanel(QWidget):
             repeat=self.repeat.value(),
             device=self.window.settings.device,
             name=f"Restore ({method.name})",
+            on_progress=self._on_progress,
+            on_done=self._on_done,
+            on_failed=self.status.setText,
+            on_finished=self._on_finished,
+            changes=ProjectChange.IMAGES | ProjectChange.RUNS,
         )
-        self.handle.progress.connect(self._on_progress)
-        self.handle.succeeded.connect(self._on_done)
-        self.handle.failed.connect(lambda message, _trace: self.status.setText(message))
-        self.handle.cancelled.connect(self._on_cancelled)
-        self.handle.finished.connect(self._on_finished)
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.status.setText(f"Running {method.title} on {len(ids)} image(s)...")
@@ -271,20 +273,20 @@ class RestorePanel(QWidget):
         return self.handle
 
     def cancel(self) -> None:
-        if self.handle is not None:
-            self.handle.cancel()
+        if self.jobs.busy and self.handle is not None:
+            self.handle.cancel()  # keeps the handle: its end still reaches _on_finished
             self.status.setText("Cancelling...")
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
+        current = min(self.runs_total, done * self.runs_total // max(total, 1) + 1)
+        self.status.setText(f"Restoring image {current} of {self.runs_total}...")
 
-    def _on_cancelled(self) -> None:
-        self.status.setText("Cancelled; results finished before the cancel are kept.")
-        self.window.browser.refresh()
-
-    def _on_finished(self, _state: str) -> None:
+    def _on_finished(self, state: str) -> None:
         self.progress.setVisible(False)
+        if state == "cancelled":
+            self.status.setText("Cancelled; results finished before the cancel are kept.")
         self._update_buttons()
 
     def _on_done(self, results: list) -> None:
@@ -295,7 +297,6 @@ class RestorePanel(QWidget):
         if failed:
             text += f"; {len(failed)} failed: {failed[0].error}"
         self.status.setText(text)
-        self.window.browser.refresh()
         if ok:
             self.show_result(ok[0])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPoint, Qt
 
 from app.main_window import MainWindow
 from app.settings import Settings
@@ -25,6 +26,15 @@ def window(qtbot, worker, tmp_path):
     win.browser.refresh()
     yield win
     win.close()
+
+
+def click_thumbnail(qtbot, window, name: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """Select an image as a user does: a click on its thumbnail in the project browser."""
+    grid = window.browser.grid
+    qtbot.waitUntil(lambda: grid.count() > 0, timeout=5000)
+    (item,) = [grid.item(i) for i in range(grid.count()) if grid.item(i).text() == name]
+    rect = grid.visualItemRect(item)
+    qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
 
 
 def centre_brightness(widget) -> float:
@@ -54,6 +64,7 @@ def test_form_follows_the_method_specs(window):
 
 
 def test_run_stores_results_and_shows_the_output(window, qtbot):
+    click_thumbnail(qtbot, window, "dark")
     panel = TOOLS.get("restore")(window).widget()
     panel.select_method("gamma")
     panel.form.set_value("gamma", 3.0)
@@ -85,6 +96,7 @@ def test_run_stores_results_and_shows_the_output(window, qtbot):
 
 
 def test_cancel_stops_a_long_run(window, qtbot):
+    click_thumbnail(qtbot, window, "dark")
     panel = TOOLS.get("restore")(window).widget()
     panel.select_method("deconvolve")
     panel.form.set_value("iterations", 500)
@@ -101,11 +113,44 @@ def test_cancel_stops_a_long_run(window, qtbot):
     assert run.status == "cancelled"
 
 
-def test_invalid_input_is_reported_in_the_panel(window, monkeypatch):
+def test_invalid_input_is_reported_in_the_panel(window, monkeypatch, qtbot):
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)
     monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    click_thumbnail(qtbot, window, "dark")
     panel = TOOLS.get("restore")(window).widget()
     panel.select_method("gemini")
     assert panel.run() is None
     assert "no Gemini API key" in panel.status.text()
+
+
+def test_run_acts_on_exactly_the_selection_and_keeps_it(window, qtbot):
+    other = np.full((64, 64, 3), 0.6, np.float32)
+    window.project.add_image_bytes(encode_png(other), name="bright", kind="imported")
+    window.browser.refresh()
+    panel = TOOLS.get("restore")(window).widget()
+    grid = window.browser.grid
+    empty = grid.viewport().rect().bottomRight() - QPoint(5, 5)
+    qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=empty)  # clears it
+    assert window.context.selection() == []
+    assert not panel.run_button.isEnabled()  # nothing selected: nothing to run on
+    assert "No image selected" in panel.images_label.text()
+    click_thumbnail(qtbot, window, "bright")
+    assert panel.images_label.text().startswith("Runs on 1 selected: bright")
+    panel.select_method("gamma")
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    handle = panel.handle
+    with qtbot.waitSignal(handle.finished, timeout=20000):
+        pass
+    (restored,) = window.project.images(kind="restored")
+    assert window.project.image(restored.parent_id).name == "bright"  # exactly the selection
+    assert [r.name for r in window.context.selection()] == ["bright"]  # and it is kept
+    assert panel.images_label.text().startswith("Runs on 1 selected: bright")
+    assert panel.run_button.isEnabled()
+
+
+def test_the_panel_opens_on_the_current_selection(window, qtbot):
+    click_thumbnail(qtbot, window, "dark")
+    panel = TOOLS.get("restore")(window).widget()
+    assert panel.images_label.text().startswith("Runs on 1 selected: dark")
+    assert panel.run_button.isEnabled()
