@@ -268,3 +268,15 @@ def test_decode_table_is_safe_across_threads():
     assert len(results) == 3
     for values in results:
         np.testing.assert_allclose(values, expected, atol=1e-5)
+
+
+def test_corner_vertices_are_float64():
+    assert corner_vertices(DEFAULT_CORNERS).dtype == np.float64
+
+
+def test_from_table_rounds_float32_tables_in_float64_and_drops_alpha():
+    table = np.random.default_rng(9).uniform(0, 1, (50, 4)).astype(np.float32)
+    path = ColourPath.from_table(table, "f32")
+    expected = np.round(table[:, :3].astype(np.float64) * 255.0) / 255.0
+    assert path.vertices.shape[1] == 3
+    np.testing.assert_array_equal(path.vertices, expected)  # exactly: k / 255 in float64

@@ -316,3 +316,15 @@ def test_float32_and_integer_inputs_are_computed_in_float64(curve):
     np.testing.assert_allclose(depth, curve.to_depth(f32.astype(np.float64)), rtol=1e-15)
     assert curve.to_f(np.array([1, 2, 3])).dtype == np.float64
     assert curve.to_depth(np.array([0, 1])).dtype == np.float64
+
+
+def test_far_ends_and_steep_curves_raise_no_floating_point_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        steep = PowerCurve(-1.05, 1.0)  # (1 - f)^-20 overflows next to f = 1
+        assert steep.to_depth(np.array([1 - 1e-16, 1.0]))[1] == math.inf
+        assert PowerCurve().to_depth(np.array([1.0]))[0] == math.inf  # 0^-0.5: divide
+        assert PowerCurve().to_f(np.array([math.inf]))[0] == 1.0
+        assert PowerCurve(1.0, 2.0).to_f(np.array([2.0, math.inf])).tolist() == [1.0, 1.0]
