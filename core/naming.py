@@ -24,7 +24,8 @@ SEP = " · "
 ELLIPSIS = "…"
 _OP_BUDGET = 14
 _MIN_ROOT = 8
-_MIN_PART = 6  # a part elided shorter than this says nothing: it folds into an ellipsis
+_MIN_WORDS = 3  # characters of whole words a cut part keeps, at least ("…q10")
+_MIN_CHARS = 6  # characters a part cut in a word keeps, at least; else the parts fold to "…"
 _IMAGE_SUFFIXES = {
     ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp", ".gif", ".exr", ".jxl",
     ".avif", ".heic", ".ppm", ".pgm", ".pnm", ".tga", ".dng", ".jp2",
@@ -43,6 +44,19 @@ def elide_middle(text: str, budget: int) -> str:
     head = (budget - 1 + 1) // 2
     tail = budget - 1 - head
     return text[:head] + ELLIPSIS + (text[len(text) - tail :] if tail else "")
+
+
+def elide_words(text: str, budget: int) -> str:
+    """``text`` cut to ``budget`` by dropping whole leading words (``gaussian noise`` ->
+    ``…noise``: the noun stays); a middle elision when even its last word is too long."""
+    if len(text) <= budget:
+        return text
+    words = text.split(" ")
+    for start in range(1, len(words)):
+        tail = ELLIPSIS + " ".join(words[start:])
+        if len(tail) <= budget:
+            return tail
+    return elide_middle(text, budget)
 
 
 def elide_around(text: str, budget: int, start: int, end: int) -> str:
@@ -161,13 +175,21 @@ def fit(parts: Sequence[str], budget: int = BUDGET, keep: int = 1) -> str:
     if middle:
         room = budget - len(SEP.join(head + tail)) - len(SEP) * len(middle)
         shares = _shares([len(part) for part in middle], room)
-        if min(shares) >= _MIN_PART:
-            middle = [elide_middle(part, share) for part, share in zip(middle, shares, strict=True)]
-        else:
-            middle = [ELLIPSIS]
+        cut = [elide_words(part, max(share, 1)) for part, share in zip(middle, shares, strict=True)]
+        readable = all(_readable(c, part) for c, part in zip(cut, middle, strict=True))
+        middle = cut if readable else [ELLIPSIS]
     rest = len(SEP.join(middle + tail)) + len(SEP)
     head = [elide_middle(head[0], max(budget - rest, _MIN_ROOT))]
     return SEP.join(head + middle + tail)
+
+
+def _readable(cut: str, part: str) -> bool:
+    """Whether ``cut`` still says something of ``part``: its last words, or enough of it."""
+    if cut == part:
+        return True
+    if cut.startswith(ELLIPSIS) and part.endswith(" " + cut[1:]):
+        return len(cut) - 1 >= _MIN_WORDS
+    return len(cut) - 1 >= _MIN_CHARS
 
 
 def _shares(lengths: list[int], room: int) -> list[int]:

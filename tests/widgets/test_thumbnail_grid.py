@@ -28,8 +28,10 @@ def test_previews_arrive_from_a_pool_thread(qtbot, tmp_path):
             ]
         )
     assert threads and threading.current_thread().name not in threads
-    icon = qimage_to_rgb(grid.item(1).icon().pixmap(32, 16).toImage())
-    assert tuple(icon[8, 16]) == (0, 0, 255)
+    picture = grid.item(1).icon().pixmap(32, 32).toImage()
+    assert (picture.width(), picture.height()) == (32, 32)  # letterboxed into the square
+    assert tuple(qimage_to_rgb(picture)[16, 16]) == (0, 0, 255)
+    assert picture.pixelColor(16, 2).alpha() == 0  # the bars above a wide image are empty
     grid.select_key("B")
     assert grid.selected_keys() == ["B"]
 
@@ -47,6 +49,54 @@ def test_a_selected_thumbnail_keeps_its_colours(qtbot, tmp_path):
     centre = grid.visualItemRect(grid.item(0)).center()
     icon_centre = shot[centre.y() - 8, centre.x()]
     assert np.abs(icon_centre.astype(int) - (200, 40, 30)).max() <= 2, icon_centre
+
+
+def test_letterboxing_keeps_the_whole_image_and_its_aspect(qapp):
+    from PySide6.QtGui import QPixmap
+
+    from widgets.thumbnail_grid import letterboxed
+
+    for width, height in ((300, 100), (100, 300), (50, 50), (7, 3)):
+        pixels = np.full((height, width, 3), (250, 10, 10), np.uint8)
+        square = letterboxed(QPixmap.fromImage(rgb_to_qimage(pixels)), 60)
+        assert (square.width(), square.height()) == (60, 60)
+        image = square.toImage()
+        alpha = np.array([[image.pixelColor(x, y).alpha() for x in range(60)] for y in range(60)])
+        rows, cols = np.nonzero(alpha > 128)
+        drawn_w, drawn_h = cols.max() - cols.min() + 1, rows.max() - rows.min() + 1
+        assert max(drawn_w, drawn_h) == 60  # scaled to fit the square
+        assert abs(drawn_w / drawn_h - width / height) < 0.1 * width / height + 0.05
+        assert abs((cols.min() + cols.max()) / 2 - 29.5) <= 1  # centred
+        assert abs((rows.min() + rows.max()) / 2 - 29.5) <= 1
+
+
+def test_cells_stay_equal_and_fill_the_width_through_resizes(qtbot, tmp_path):
+    shapes = {"wide": (90, 30), "tall": (30, 90), "square": (64, 64)}
+
+    def make(path, size):
+        width, height = shapes[path.name]
+        scale = size / max(width, height)
+        return np.full((round(height * scale), round(width * scale), 3), 120, np.uint8)
+
+    grid = ThumbnailGrid(make, size=64)
+    qtbot.addWidget(grid)
+    grid.resize(300, 400)
+    grid.show()
+    with qtbot.waitSignal(grid.thumbnails_ready, timeout=5000):
+        grid.set_items(
+            [ThumbnailItem(i, f"{name} number {i}", tmp_path / name) for i, name in
+             enumerate(["wide", "tall", "square"] * 4)]
+        )  # fmt: skip
+    for width in (300, 180, 520, 90, 300):
+        grid.resize(width, 400)
+        qtbot.wait(20)
+        rects = [grid.visualItemRect(grid.item(row)) for row in range(grid.count())]
+        assert {rect.size().toTuple() for rect in rects} == {grid.cell_size.toTuple()}
+        assert grid.cell_size.height() >= 64 + 2 * grid.fontMetrics().lineSpacing()
+        columns = len({rect.left() for rect in rects})
+        used = columns * grid.gridSize().width()
+        if grid.viewport().width() >= grid.gridSize().width():  # else one column, scrolled
+            assert used <= grid.viewport().width() < used + grid.gridSize().width(), width
 
 
 def test_a_failed_preview_is_reported_in_the_tooltip(qtbot, tmp_path):
