@@ -122,7 +122,7 @@ def _editor(spec: IterateSpec | dict[str, Any]) -> tuple[Method, dict[str, Any]]
     editor = spec.editor if isinstance(spec, IterateSpec) else spec["editor"]
     params = spec.editor_params if isinstance(spec, IterateSpec) else spec["editor_params"]
     method = get_method(editor)
-    return method, method.validate(params)
+    return method, method.prepare(params)  # validated and checked (API key, model file)
 
 
 def create_run(
@@ -175,8 +175,6 @@ def iterate(
     if runs < 1:
         raise IrisError(f"runs must be at least 1, got {runs}")
     method, values = _editor(spec)
-    if method.check is not None:
-        method.check(values)
     with Project.open(project_dir) as project:
         image = project.image(int(image_id))
         group = group or default_group_name(method.name, spec.schedule.name, image.name)

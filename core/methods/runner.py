@@ -82,9 +82,7 @@ def restore_images(
     if not image_ids:
         raise IrisError("no images to restore")
     method = get_method(method_name)
-    values = method.validate(params)
-    if method.check is not None:
-        method.check(values)
+    values = method.prepare(params)  # the one pre-flight the CLI and the GUI run too
     stored_name = method.stored_name(values)
     device_name = resolve_device_name(method.kind, device)
     results: list[RestoreResult] = []

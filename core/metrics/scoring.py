@@ -21,6 +21,7 @@ import numpy as np
 
 from core.device import resolve_device
 from core.errors import IrisError
+from core.hashing import sha256_of
 from core.imageio import load_image
 from core.jobs import ProgressFn, check_cancelled, no_progress
 from core.metrics.catalogue import metric_info
@@ -28,7 +29,6 @@ from core.metrics.engine import load_metric, metric_version, score_pixels
 from core.metrics.references import Reference, resolve_reference
 from core.metrics.weights import WeightsConfig
 from core.project import Project
-from core.project.blobs import sha256_of
 
 
 @dataclass
