@@ -78,55 +78,55 @@ def import_method_outputs(
             status="running",
         )
         report.run_id = run.id
-        matched_inputs: set[int] = set()
-        for done, path in enumerate(files):
-            check_cancelled(cancel)
-            progress(done, len(files))
-            candidates = exact.get(path.stem) or folded.get(path.stem.lower()) or []
-            if not candidates:
-                report.unmatched_files.append(str(path))
-                continue
-            if len(candidates) > 1:
-                report.ambiguous.append(str(path))
-                continue
-            target = candidates[0]
-            try:
-                loaded = load_image(path, name=str(path))
-            except ImageLoadError as exc:
-                report.errors.append((str(path), str(exc)))
-                continue
-            data = loaded.data
-            sha = sha256_of(data)
-            if any(
-                r.parent_id == target.id and r.method_id == method_id
-                for r in project.find_images(sha, kind="method_output")
-            ):
-                report.duplicates.append(str(path))
+        with project.running(run.id):  # done, or cancelled / failed with the reason
+            matched_inputs: set[int] = set()
+            for done, path in enumerate(files):
+                check_cancelled(cancel)
+                progress(done, len(files))
+                candidates = exact.get(path.stem) or folded.get(path.stem.lower()) or []
+                if not candidates:
+                    report.unmatched_files.append(str(path))
+                    continue
+                if len(candidates) > 1:
+                    report.ambiguous.append(str(path))
+                    continue
+                target = candidates[0]
+                try:
+                    loaded = load_image(path, name=str(path))
+                except ImageLoadError as exc:
+                    report.errors.append((str(path), str(exc)))
+                    continue
+                data = loaded.data
+                sha = sha256_of(data)
+                if any(
+                    r.parent_id == target.id and r.method_id == method_id
+                    for r in project.find_images(sha, kind="method_output")
+                ):
+                    report.duplicates.append(str(path))
+                    matched_inputs.add(target.id)
+                    continue
+                image = project.add_image_bytes(
+                    data,
+                    name=f"{target.name} [{name}]",
+                    kind="method_output",
+                    info=loaded.info,
+                    source_path=str(path.resolve()),
+                    parent_id=target.id,
+                    method_id=method_id,
+                    run_id=run.id,
+                    meta={"method": name, "imported_from": str(path.resolve())},
+                )
+                project.add_result(
+                    run.id,
+                    status="ok",
+                    input_image_id=target.id,
+                    output_image_id=image.id,
+                    meta={"method": name, "imported_from": str(path.resolve())},
+                )
                 matched_inputs.add(target.id)
-                continue
-            image = project.add_image_bytes(
-                data,
-                name=f"{target.name} [{name}]",
-                kind="method_output",
-                info=loaded.info,
-                source_path=str(path.resolve()),
-                parent_id=target.id,
-                method_id=method_id,
-                run_id=run.id,
-                meta={"method": name, "imported_from": str(path.resolve())},
-            )
-            project.add_result(
-                run.id,
-                status="ok",
-                input_image_id=target.id,
-                output_image_id=image.id,
-                meta={"method": name, "imported_from": str(path.resolve())},
-            )
-            matched_inputs.add(target.id)
-            report.matched.append(
-                {"file": str(path), "input_image_id": target.id, "output_image_id": image.id}
-            )
-        report.inputs_without_output = [r.name for r in inputs if r.id not in matched_inputs]
-        project.set_run_status(run.id, "done")
+                report.matched.append(
+                    {"file": str(path), "input_image_id": target.id, "output_image_id": image.id}
+                )
+            report.inputs_without_output = [r.name for r in inputs if r.id not in matched_inputs]
         progress(len(files), len(files))
     return report
