@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.job_owner import JobOwner
 from app.runs_settings import RunSettings
+from app.session import ProjectChange
 from app.views import ViewContext
 from widgets.filmstrip import Filmstrip
 
@@ -54,15 +56,20 @@ def step_thumbnail(pixels, size: int = THUMB):
     return np.ascontiguousarray(np.asarray(image))
 
 
-class _StepBridge(QObject):
-    """Carries step events from the compute thread to the GUI thread (queued)."""
+def iterate_with_thumbnails(*args: Any, on_step, **kwargs: Any):
+    """:func:`core.iterate.runner.iterate` whose steps are reported as (event, thumbnail).
 
-    step = Signal(object, object)  # StepEvent without pixels, thumbnail
+    Runs on the compute worker: the thumbnail is made there and the step's full
+    pixels dropped, so the GUI thread only builds a pixmap per step.
+    """
+    from core.iterate.runner import iterate
 
-    def on_step(self, event) -> None:
+    def forward(event) -> None:
         thumb = step_thumbnail(event.pixels) if event.pixels is not None else None
         event.pixels = None
-        self.step.emit(event, thumb)
+        on_step((event, thumb))
+
+    return iterate(*args, on_step=forward, **kwargs)
 
 
 def describe_step(meta: dict[str, Any], step) -> str:
@@ -105,8 +112,9 @@ class RunsView(QWidget):
         self.follow = True
         self._steps: dict[int, Any] = {}
         self._job_project = None
-        self._bridge = _StepBridge()
-        self._bridge.step.connect(self._on_step)
+        self.jobs = JobOwner(context.worker, context.session, self)
+        if context.session is not None:  # runs made elsewhere (the CLI, an import) appear here
+            context.session.changed.connect(self._on_project_changed)
         self._build()
 
     # -- building ---------------------------------------------------------------------
@@ -304,7 +312,6 @@ class RunsView(QWidget):
         """Start (or resume) runs on the compute worker; returns the JobHandle."""
         from core.errors import IrisError
         from core.iterate.resume import plan_resume
-        from core.iterate.runner import iterate
         from core.methods.registry import METHODS
 
         if self.project is None:
@@ -328,24 +335,23 @@ class RunsView(QWidget):
         self.shown_run = None
         self.filmstrip.clear_frames()
         self._job_project = self.project.path
-        self.handle = self.context.worker.submit(
-            iterate,
+        self.handle = self.jobs.start(
+            iterate_with_thumbnails,
             self.project.path,
             image_id,
             spec,
             runs=runs,
             group=resume_group or (self.settings_form.group.text().strip() or None),
             resume=bool(resume_group),
-            on_step=self._bridge.on_step,
             name=f"Iterate ({spec.editor}, {spec.steps} steps)",
+            partial_to="on_step",
+            on_partial=lambda step: self._on_step(*step),
+            on_progress=self._on_progress,
+            on_done=self._on_done,
+            on_failed=self.status.setText,
+            on_finished=self._on_finished,
+            changes=ProjectChange.RUNS | ProjectChange.IMAGES,
         )
-        self.handle.progress.connect(self._on_progress)
-        self.handle.succeeded.connect(self._on_done)
-        self.handle.failed.connect(lambda message, _trace: self.status.setText(message))
-        self.handle.cancelled.connect(
-            lambda: self.status.setText("Cancelled; every finished step is kept (Resume goes on).")
-        )
-        self.handle.finished.connect(self._on_finished)
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.status.setText(f"Running {spec.steps} steps x {runs} run(s) with {spec.editor}...")
@@ -392,6 +398,10 @@ class RunsView(QWidget):
             item.setText(1, "running" if event.status == "ok" else event.status)
             item.setText(2, f"{event.index}/{event.steps}")
 
+    def _on_project_changed(self, what, source) -> None:
+        if source is not self.jobs and what & ProjectChange.RUNS and not self.jobs.busy:
+            self.refresh()
+
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
@@ -401,12 +411,11 @@ class RunsView(QWidget):
         blocked = [o for o in outcomes if o.status != "done"]
         self.status.setText(f"{states}" + (f": {blocked[0].error}" if blocked else ""))
 
-    def _on_finished(self, _state: str) -> None:
+    def _on_finished(self, state: str) -> None:
         self.progress.setVisible(False)
         self._update_buttons()
-        browser = getattr(self.window(), "browser", None)
-        if browser is not None:  # the new step images and runs appear in the project browser
-            browser.refresh()
+        if state == "cancelled":
+            self.status.setText("Cancelled; every finished step is kept (Resume goes on).")
         shown = self.shown_run
         self.refresh()
         if shown:
