@@ -64,8 +64,14 @@ class CompareCanvas(QWidget):
         image = host.image(slot)
         if image is None:
             painter.setPen(QColor(200, 200, 200))
-            text = "loading..." if host.is_loading(slot) else "no image"
-            painter.drawText(view, Qt.AlignmentFlag.AlignCenter, text)
+            if host.count == 0:
+                text = host.empty_text
+            elif host.is_loading(slot):
+                text = "loading..."
+            else:
+                text = "cannot show this image"
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            painter.drawText(view.adjusted(16, 16, -16, -16), flags, text)
             return
         affine = host.placement(slot, self.view_size())
         state = host.state

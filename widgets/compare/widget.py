@@ -26,6 +26,7 @@ from widgets.compare.pyramid_image import PyramidImage
 from widgets.compare.shortcuts import build_actions
 
 FLICKER_KEY = Qt.Key.Key_Space
+EMPTY_TEXT = "No images to compare"
 
 
 class CompareWidget(QWidget):
@@ -52,6 +53,10 @@ class CompareWidget(QWidget):
         self._auto_fit = True  # keep fitting on resize until the user moves the camera
         self._lut_key: tuple | None = None
         self._lut: np.ndarray | None = None
+        self.empty_text = EMPTY_TEXT  # what an empty widget says (an app says what to do)
+        # The widget itself holds the keyboard focus (canvases proxy to it), so the
+        # shortcuts survive _rebuild() deleting the canvases.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
@@ -147,6 +152,8 @@ class CompareWidget(QWidget):
         return a, b
 
     def caption(self, index: int) -> str:
+        if self.count == 0:
+            return ""
         state = self.state
         if state.mode == "swipe":
             a, b = self.swipe_pair()
@@ -244,6 +251,15 @@ class CompareWidget(QWidget):
         self.camera.pan(dx, dy)
         self._auto_fit = False
         self._camera_changed()
+
+    def reset_view(self) -> None:
+        """Forget the camera, the crop and the offsets: fit whatever comes next."""
+        self.state.offsets = []
+        if self.state.crop is not None:
+            self.set_crop(None)
+        self._auto_fit = True
+        if self.image(0) is not None:
+            self.fit()
 
     def _camera_changed(self) -> None:
         self.refresh()
@@ -429,7 +445,7 @@ class CompareWidget(QWidget):
     # -- persistence -------------------------------------------------------------
 
     def state_dict(self) -> dict[str, Any]:
-        return {**self.state.to_dict(), "camera": self.camera.to_dict()}
+        return {**self.state.to_dict(), "camera": self.camera.to_dict(), "fitted": self._auto_fit}
 
     def apply_state(self, data: dict[str, Any] | None) -> None:
         """Restore what :meth:`state_dict` saved; the camera too, unless nothing was saved."""
@@ -437,7 +453,7 @@ class CompareWidget(QWidget):
         camera = (data or {}).get("camera")
         if isinstance(camera, dict):
             self.camera.update_from(camera)
-            self._auto_fit = False
+            self._auto_fit = (data or {}).get("fitted") is True  # still fitting on resize
         self.colorbar.set_mode(self.state.diff_mode, self.state.diff_scale)
         self._rebuild()
         self.crop_changed.emit(self.state.crop)
@@ -448,7 +464,10 @@ class CompareWidget(QWidget):
     def _rebuild(self) -> None:
         """Re-create the canvases for the current mode, count and layout."""
         for canvas in self.canvases:
+            # Unproxied first: a dying widget whose proxy has the focus clears that focus.
+            canvas.setFocusProxy(None)
             self.grid.removeWidget(canvas)
+            canvas.hide()  # now: a canvas waiting for deletion must not show through the gaps
             canvas.deleteLater()
         self.canvases = []
         for r in range(self.grid.rowCount()):
@@ -463,6 +482,7 @@ class CompareWidget(QWidget):
         rows, cols = shape
         for n, index in enumerate(indices):
             canvas = CompareCanvas(self, index, self.grid_host)
+            canvas.setFocusProxy(self)
             self.grid.addWidget(canvas, n // cols, n % cols)
             self.canvases.append(canvas)
             if self.isVisible():

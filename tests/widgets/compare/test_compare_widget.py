@@ -230,29 +230,66 @@ def test_flicker_shows_the_reference_while_the_key_is_held(compare, qtbot):
     compare.set_flicker(False)
 
 
+def _key(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier):
+    """A key press where a user's goes: to the focus widget (the shortcut map decides)."""
+    qtbot.keyClick(QApplication.focusWidget(), key, modifier)
+    qtbot.wait(5)  # let deferred deletes (rebuilt canvases) happen, as in the real app
+
+
 def test_keyboard_shortcuts_drive_the_view(compare, qtbot):
     _four_views(compare)
-    canvas = compare.canvases[0]
-    canvas.setFocus()
-    qtbot.waitUntil(canvas.hasFocus)
-    qtbot.keyClick(canvas, Qt.Key.Key_3)
+    qtbot.mouseClick(compare.canvases[0], Qt.MouseButton.LeftButton)
+    assert compare.hasFocus()  # the canvases hand the focus to the widget, which survives
+    _key(qtbot, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
     assert compare.active == 2
-    qtbot.keyClick(canvas, Qt.Key.Key_0)  # 1:1 for view 3's image
+    _key(qtbot, Qt.Key.Key_1)  # 1:1 for view 3's image, as 1 is 1:1 in the Images view
+    assert compare.camera.image_scale(64) == 1.0
+    _key(qtbot, Qt.Key.Key_F)
+    assert compare._auto_fit
+    _key(qtbot, Qt.Key.Key_0)  # 0 stays an alias of 1:1
     assert compare.camera.image_scale(64) == 1.0
     zoom = compare.camera.zoom
-    qtbot.keyClick(canvas, Qt.Key.Key_Plus)
+    _key(qtbot, Qt.Key.Key_Plus)
     assert compare.camera.zoom > zoom
-    qtbot.keyClick(canvas, Qt.Key.Key_D)
-    assert compare.state.mode == "difference"
-    qtbot.keyClick(canvas, Qt.Key.Key_S)
-    assert compare.state.mode == "swipe"
-    qtbot.keyClick(compare.canvases[0], Qt.Key.Key_G)
-    assert compare.state.mode == "side"
-    qtbot.keyClick(compare.canvases[0], Qt.Key.Key_F)
-    assert compare._auto_fit
     shortcuts = {a.text(): a.shortcut().toString() for a in compare.actions()}
     assert shortcuts["Compare: Toggle Difference"] == "D"
-    assert shortcuts["Compare: Select View 9"] == "9"
+    assert shortcuts["Compare: Select View 9"] == "Alt+9"
+    assert shortcuts["Compare: Actual Size (1:1)"] == "1"
+
+
+def test_mode_keys_keep_working_after_every_rebuild(compare, qtbot):
+    """Each mode change deletes the canvases; the keys must still act, many times over."""
+    _four_views(compare)
+    qtbot.mouseClick(compare.canvases[1], Qt.MouseButton.LeftButton)
+    for _round in range(3):
+        _key(qtbot, Qt.Key.Key_D)
+        assert compare.state.mode == "difference"
+        _key(qtbot, Qt.Key.Key_S)
+        assert compare.state.mode == "swipe"
+        _key(qtbot, Qt.Key.Key_G)
+        assert compare.state.mode == "side"
+        compare.set_layout("columns")  # another rebuild, not by key
+        qtbot.wait(5)
+        _key(qtbot, Qt.Key.Key_C)
+        assert compare.crop_tool
+        _key(qtbot, Qt.Key.Key_C)
+        assert not compare.crop_tool
+        compare.set_view(5.0)
+        _key(qtbot, Qt.Key.Key_F)
+        assert compare._auto_fit
+        compare.set_layout("auto")
+        qtbot.wait(5)
+        assert compare.hasFocus()
+
+
+def test_an_empty_widget_says_what_to_do(compare):
+    compare.empty_text = "Select images to compare"
+    compare.set_slots([])
+    QApplication.processEvents()
+    assert compare.caption(0) == ""
+    compare.show_overlays = True
+    image = grab(compare.canvases[0])
+    assert (image > 150).any(), "the empty view shows its text"
 
 
 def test_exposure_and_pixel_values(compare):
