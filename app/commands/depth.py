@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from app.commands.common import json_option
 from app.commands.types import finite_float
 from core.errors import IrisError
 
@@ -24,7 +25,9 @@ def add_parser(subparsers) -> None:
     )
 
     depth = subparsers.add_parser(
-        "depth", help="decode a depth map (false colour or raw) to metres"
+        "depth",
+        help="decode a depth map (false colour or raw) to metres",
+        parents=[json_option("print the summary as JSON")],
     )
     depth.add_argument("image", metavar="IMAGE")
     depth.add_argument(
@@ -63,10 +66,13 @@ def add_parser(subparsers) -> None:
     depth.add_argument("--out", metavar="depth.npy", help="save the depth (float32 metres)")
     depth.add_argument("--ply", metavar="cloud.ply", help="save the point cloud (binary PLY)")
     depth.add_argument("--points-npy", metavar="cloud.npy", help="save points as (N, 6) .npy")
-    depth.add_argument("--json", action="store_true", help="print the summary as JSON")
     depth.set_defaults(run=run_depth)
 
-    normals = subparsers.add_parser("normals", help="decode a surface-normal map")
+    normals = subparsers.add_parser(
+        "normals",
+        help="decode a surface-normal map",
+        parents=[json_option("print the summary as JSON")],
+    )
     normals.add_argument("image", metavar="IMAGE")
     normals.add_argument(
         "--flip",
@@ -75,7 +81,6 @@ def add_parser(subparsers) -> None:
         help="axes stored flipped (default x: R = (1 - x)/2); '' for none",
     )
     normals.add_argument("--out", metavar="normals.npy", help="save (H, W, 3) float32 normals")
-    normals.add_argument("--json", action="store_true", help="print the summary as JSON")
     normals.set_defaults(run=run_normals)
 
 

@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import uuid as uuid_module
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -213,14 +213,19 @@ def to_coco(bundle: Bundle, taxonomy: dict[str, Any]) -> str:
     )
 
 
+WRITERS: dict[str, Callable[[Bundle, dict[str, Any]], str]] = {
+    "csv": lambda bundle, _taxonomy: to_csv(bundle),
+    "json": to_json,
+    "coco": to_coco,
+}
+
+
 def export_bundle(bundle: Bundle, fmt: str, taxonomy: dict[str, Any]) -> str:
-    if fmt == "csv":
-        return to_csv(bundle)
-    if fmt == "json":
-        return to_json(bundle, taxonomy)
-    if fmt == "coco":
-        return to_coco(bundle, taxonomy)
-    raise ExchangeError(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
+    """``bundle`` in export format ``fmt`` (a :data:`WRITERS` entry)."""
+    writer = WRITERS.get(fmt)
+    if writer is None:
+        raise ExchangeError(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
+    return writer(bundle, taxonomy)
 
 
 def export_project(
