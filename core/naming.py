@@ -87,11 +87,13 @@ def stem(name: str) -> str:
 
 
 def window_title(project_name: str | None, path: object = None) -> str:
-    """``<project> — IRIS``; the folder name when the project has none; ``IRIS`` alone without."""
-    name = (project_name or "").strip()
+    """The text for ``setWindowTitle``: the project's name once (its folder's when it has
+    none), ``IRIS`` without a project. Qt adds the application's display name itself
+    (``IRIS sample — IRIS``), so the title never repeats it."""
+    name = " ".join((project_name or "").split())
     if not name and path is not None:
         name = stem(str(path).rstrip("/\\"))
-    return f"{name} — IRIS" if name and name.upper() != "IRIS" else "IRIS"
+    return name or "IRIS"
 
 
 def unique_labels(

@@ -251,10 +251,10 @@ def test_elision_helpers():
 @pytest.mark.parametrize(
     ("name", "path", "title"),
     [
-        ("IRIS sample", "/x/sample", "IRIS sample — IRIS"),
-        ("", "/x/my-project/", "my-project — IRIS"),
+        ("IRIS sample", "/x/sample", "IRIS sample"),  # Qt adds " — IRIS"
+        ("", "/x/my-project/", "my-project"),
+        ("  two\n lines ", None, "two lines"),
         (None, None, "IRIS"),
-        ("IRIS", None, "IRIS"),
     ],
 )
 def test_window_title_names_the_project_once(name, path, title):
