@@ -1,17 +1,28 @@
 """A labelled heatmap (metric x image) of score gaps: red where a metric fails (Delta > 0).
 
 Values are Delta = norm(step i) - norm(step 1); the diverging colours are
-symmetric about 0, empty cells are grey, and each cell prints its value.
-Exports to PNG and SVG.
+symmetric about 0, cells without a value are grey with a dash, and a caption
+under the map says what the colours mean. With no value at all (restore runs
+have no steps, so no step 1 to compare with) the map gives way to a message
+saying so, never a black square. Exports to PNG, SVG and PDF.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 MISSING = (200, 200, 200)
+COLOUR_FLOOR = 5.0  # normalized points: gaps smaller than this never get the strongest colour
+EMPTY_TEXT = "The failure heatmap shows here once iterative runs (steps 1..N) are scored."
+NO_GAPS_TEXT = "No gaps: these runs have no step-1 score to compare later steps with."
+CAPTION = (
+    '<span style="background:#ff2626">&nbsp;&nbsp;&nbsp;</span> fails: scores a later step '
+    'better than step 1 &nbsp; <span style="background:#2673ff">&nbsp;&nbsp;&nbsp;</span> saw '
+    'the decay &nbsp; <span style="background:#c8c8c8">&nbsp;&nbsp;&nbsp;</span> no score'
+)
 
 
 def diverging(value: float, limit: float) -> tuple[int, int, int]:
@@ -23,7 +34,7 @@ def diverging(value: float, limit: float) -> tuple[int, int, int]:
 
 
 class Heatmap(QWidget):
-    """Rows (metrics) x columns (images) of numbers, coloured about zero."""
+    """Rows (metrics) x columns (images) of numbers, coloured about zero, with a caption."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,28 +44,63 @@ class Heatmap(QWidget):
         self.plot.hideButtons()
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
+        self.message = QLabel(EMPTY_TEXT)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #555; padding: 16px;")
+        self.caption = QLabel(CAPTION)
+        self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.message)
+        self.pages.addWidget(self.plot)
         self.rows: list[str] = []
         self.columns: list[str] = []
         self.values: list[list[float | None]] = []
         self._labels: list[pg.TextItem] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
+        layout.setSpacing(2)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.caption)
+        self.show_message(EMPTY_TEXT)
+
+    @property
+    def showing_message(self) -> bool:
+        return self.pages.currentWidget() is self.message
+
+    def show_message(self, text: str) -> None:
+        """Replace the map by ``text`` (why there is nothing to show, what to do)."""
+        self.rows, self.columns, self.values = [], [], []
+        self.message.setText(text)
+        self.pages.setCurrentWidget(self.message)
+        self.caption.hide()
 
     def set_matrix(
-        self, rows: list[str], columns: list[str], values: list[list[float | None]], title: str = ""
+        self,
+        rows: list[str],
+        columns: list[str],
+        values: list[list[float | None]],
+        title: str = "",
+        empty_text: str = NO_GAPS_TEXT,
     ) -> None:
+        """Show ``values[row][column]``; with no value at all show ``empty_text`` instead."""
+        if not rows or not columns or all(v is None for row in values for v in row):
+            self.show_message(empty_text)
+            return
         self.rows, self.columns, self.values = list(rows), list(columns), values
+        self.pages.setCurrentWidget(self.plot)
+        self.caption.show()
         for label in self._labels:
             self.plot.removeItem(label)
         self._labels = []
         known = [abs(v) for row in values for v in row if v is not None]
-        limit = max(known) if known else 1.0
-        rgb = np.zeros((max(len(columns), 1), max(len(rows), 1), 3), np.uint8)
+        limit = max([*known, COLOUR_FLOOR])  # a +0.7 gap alone is pale, not a full red
+        rgb = np.zeros((len(columns), len(rows), 3), np.uint8)
         for r, row in enumerate(values):
             for c, value in enumerate(row):
                 rgb[c, r] = MISSING if value is None else diverging(value, limit)
-                text = "" if value is None else f"{value:+.1f}"
+                text = "–" if value is None else f"{value:+.1f}"
                 label = pg.TextItem(text, color=(0, 0, 0), anchor=(0.5, 0.5))
                 label.setPos(c + 0.5, r + 0.5)
                 self.plot.addItem(label)
@@ -63,12 +109,10 @@ class Heatmap(QWidget):
         self.plot.getAxis("left").setTicks([[(i + 0.5, name) for i, name in enumerate(rows)]])
         self.plot.getAxis("bottom").setTicks([[(i + 0.5, name) for i, name in enumerate(columns)]])
         self.plot.setTitle(title, color="k")
-        self.plot.setRange(
-            xRange=(0, max(len(columns), 1)), yRange=(0, max(len(rows), 1)), padding=0
-        )
+        self.plot.setRange(xRange=(0, len(columns)), yRange=(0, len(rows)), padding=0)
 
     def export(self, path: str) -> str:
-        """Write the plot as PNG or SVG (by the file's extension)."""
-        from widgets.plot_export import export_view
+        """Write the map with its caption as PNG, SVG or PDF (by the file's extension)."""
+        from widgets.plot_export import export_widget
 
-        return export_view(self.plot, path, "IRIS failure heatmap")
+        return export_widget(self, path, "IRIS failure heatmap")

@@ -1,4 +1,8 @@
-"""A sortable, filterable table of scores with CSV export."""
+"""A sortable, filterable table of scores with CSV export.
+
+Columns are sized to their content (capped, so one long name cannot push the
+rest out of sight) and the last one stretches to the table's width.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+MAX_COLUMN_WIDTH = 130  # longer text is elided in the middle; the tooltip has it all
 
 
 class ScoreTable(QWidget):
@@ -27,6 +33,15 @@ class ScoreTable(QWidget):
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(40)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter)
@@ -46,13 +61,27 @@ class ScoreTable(QWidget):
                     else ("" if value is None else str(value))
                 )
                 item = QStandardItem(text)
+                if len(text) > 16:
+                    item.setToolTip(text)
                 item.setData(
                     value if isinstance(value, int | float) else text, Qt.ItemDataRole.UserRole
                 )
                 item.setEditable(False)
                 items.append(item)
             self.model.appendRow(items)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its content and header (at most ``MAX_COLUMN_WIDTH``);
+        columns with no value in any row are hidden (they stay in the CSV)."""
         self.view.resizeColumnsToContents()
+        for column in range(len(self.columns)):
+            blank = self.model.rowCount() > 0 and not any(
+                self.model.item(row, column).text() for row in range(self.model.rowCount())
+            )
+            self.view.setColumnHidden(column, blank)  # an empty column only takes room
+            if self.view.columnWidth(column) > MAX_COLUMN_WIDTH:
+                self.view.setColumnWidth(column, MAX_COLUMN_WIDTH)
 
     def visible_rows(self) -> list[list[str]]:
         """The rows as shown (filtered and sorted), as text."""
