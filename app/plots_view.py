@@ -6,14 +6,15 @@ and run, raw or normalized to [0, 100], or a group's mean with a +-1 sd band.
 Clicking a point opens that step beside step 1 in the Compare view. The
 heatmap shows the Banana100 gap Delta_i (or the largest) per metric and input
 image; the table lists every score, sortable and filterable, for CSV export.
+Restore runs (no steps) are drawn per input image, named on the axis. Before
+anything is scored the plot says what to do instead of showing empty axes.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from statistics import fmean, pstdev
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,21 +26,37 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.job_owner import JobOwner
+from app.metrics_data import (
+    RESTORE_NO_GAPS,
+    TABLE_COLUMNS,
+    collect_labelled,
+    plot_data,
+    table_rows,
+)
 from app.session import ProjectChange
 from app.views import ViewContext
+from widgets.heatmap import EMPTY_TEXT as HEATMAP_EMPTY
 from widgets.heatmap import Heatmap
+from widgets.metric_plot import EMPTY_TEXT as PLOT_EMPTY
 from widgets.metric_plot import Curve, MetricPlot
+from widgets.plot_export import file_filter, suggested_name, with_suffix
 from widgets.score_table import ScoreTable
 
 DEFAULT_METRICS = "niqe,brisque,piqe,entropy"
 REFERENCES = ("(none)", "input", "step1", "step0", "clean")
 GAP_CHOICES = ("largest", "5", "10", "20")
-TABLE_COLUMNS = ["run", "group", "step", "metric", "value", "normalized", "image_id"]
+CONTROLS_WIDTH = 270
+NO_STORED = (
+    "No stored scores for the selected runs and metrics yet: press Score.\n"
+    "Stored scores show here automatically."
+)
 
 
 class PlotsView(QWidget):
@@ -50,6 +67,7 @@ class PlotsView(QWidget):
         self.context = context
         self.project_dir: Path | None = None
         self.series: list = []
+        self.names: dict[int, str] = {}  # input image id -> name, for restore runs
         self.metrics: list[str] = []
         self.scoring = JobOwner(context.worker, context.session, self)
         self.reading = JobOwner(context.worker, None, self)  # reads only: changes nothing
@@ -58,6 +76,11 @@ class PlotsView(QWidget):
 
         self.runs = QListWidget()
         self.runs.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        self.runs.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.runs.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._reload = QTimer(self, singleShot=True, interval=150)
+        self._reload.timeout.connect(self._selection_settled)
+        self.runs.itemSelectionChanged.connect(self._reload.start)
         self.metric_edit = QLineEdit(DEFAULT_METRICS)
         self.metric_edit.setToolTip("pyiqa metric names, comma-separated ('iris score --list')")
         self.reference = QComboBox()
@@ -79,52 +102,78 @@ class PlotsView(QWidget):
         for widget in (self.normalized, self.band):
             widget.toggled.connect(self.redraw)
         self.gap_step.currentIndexChanged.connect(self.redraw)
-        export_plot = QPushButton("Export plot...")
-        export_plot.clicked.connect(lambda: self._export(self.plot.export, "metric-plot"))
-        export_map = QPushButton("Export heatmap...")
-        export_map.clicked.connect(lambda: self._export(self.heatmap.export, "failure-heatmap"))
-        export_csv = QPushButton("Export CSV...")
-        export_csv.clicked.connect(self._export_csv)
+        self.export_plot = QPushButton("Plot...")
+        self.export_plot.setToolTip("Export the plot as PNG, SVG or PDF")
+        self.export_plot.clicked.connect(lambda: self._export(self.plot.export, "metrics"))
+        self.export_map = QPushButton("Heatmap...")
+        self.export_map.setToolTip("Export the failure heatmap as PNG, SVG or PDF")
+        self.export_map.clicked.connect(lambda: self._export(self.heatmap.export, "gaps"))
+        self.export_csv = QPushButton("CSV...")
+        self.export_csv.setToolTip("Export the table's rows as shown (filtered, sorted)")
+        self.export_csv.clicked.connect(self._export_csv)
 
         controls = QWidget()
-        form = QFormLayout(controls)
-        form.addRow(QLabel("Runs and run groups"))
-        form.addRow(self.runs)
+        column = QVBoxLayout(controls)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(QLabel("Runs and run groups"))
+        self.runs.setMinimumHeight(90)
+        column.addWidget(self.runs, 1)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Metrics", self.metric_edit)
         form.addRow("Reference", self.reference)
         form.addRow(self.normalized)
         form.addRow(self.band)
         form.addRow("Heatmap gap", self.gap_step)
-        form.addRow(self.score_button)
-        form.addRow(self.stored_button)
-        form.addRow(self.status)
+        column.addLayout(form)
+        column.addWidget(self.score_button)
+        column.addWidget(self.stored_button)
+        column.addWidget(self.status)
+        column.addWidget(QLabel("Export"))
         buttons = QHBoxLayout()
-        for button in (export_plot, export_map, export_csv):
+        for button in (self.export_plot, self.export_map, self.export_csv):
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             buttons.addWidget(button)
-        form.addRow(buttons)
-        controls.setMaximumWidth(340)
+        column.addLayout(buttons)
+        controls.setFixedWidth(CONTROLS_WIDTH)
+        self.controls = controls
 
         self.plot = MetricPlot()
         self.plot.point_clicked.connect(self.open_step)
         self.heatmap = Heatmap()
         self.table = ScoreTable()
-        lower = QSplitter(Qt.Orientation.Horizontal)
-        lower.addWidget(self.heatmap)
-        lower.addWidget(self.table)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.plot)
-        right.addWidget(lower)
-        right.setSizes([500, 300])
+        self.lower = QSplitter(Qt.Orientation.Horizontal)
+        self.lower.addWidget(self.heatmap)
+        self.lower.addWidget(self.table)
+        self.lower.setStretchFactor(0, 2)
+        self.lower.setStretchFactor(1, 3)
+        self.lower.setSizes([400, 600])
+        self.lower.setChildrenCollapsible(False)
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(self.plot)
+        self.right.addWidget(self.lower)
+        self.right.setStretchFactor(0, 3)
+        self.right.setStretchFactor(1, 2)
+        self.right.setSizes([600, 400])
+        self.right.setChildrenCollapsible(False)
+        self.plot.setMinimumHeight(200)
+        self.lower.setMinimumHeight(160)
+        self.heatmap.setMinimumWidth(260)
+        self.table.setMinimumWidth(240)
         layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(controls)
-        layout.addWidget(right, 1)
+        layout.addWidget(self.right, 1)
 
     # -- project -------------------------------------------------------------------
 
     def set_project(self, project) -> None:
         self.project_dir = project.path if project is not None else None
-        self.series = []
+        self.series, self.names = [], {}
         self.scoring.cancel()
+        self.reading.cancel()
+        self.plot.show_message(PLOT_EMPTY)
+        self.heatmap.show_message(HEATMAP_EMPTY)
         self._fill_runs(project, keep=[])
         if project is not None:
             self.load_stored_series()
@@ -141,6 +190,7 @@ class PlotsView(QWidget):
             self.runs.addItem(item)
         for run in runs:
             item = QListWidgetItem(f"{run.name} ({run.kind})")
+            item.setToolTip(f"{run.name} ({run.kind})")
             item.setData(Qt.ItemDataRole.UserRole, run.name)
             self.runs.addItem(item)
         for index in range(self.runs.count()):
@@ -148,6 +198,7 @@ class PlotsView(QWidget):
             item.setSelected(item.data(Qt.ItemDataRole.UserRole) in keep)
         if self.runs.count() and not self.runs.selectedItems():
             self.runs.item(0).setSelected(True)
+        self._reload.stop()  # a refill is not the user picking runs: the caller loads what it needs
 
     def _on_project_changed(self, what, source) -> None:
         """New runs appear in the list; scores stored by other jobs show without a restart."""
@@ -161,32 +212,40 @@ class PlotsView(QWidget):
         if what & (ProjectChange.RUNS | ProjectChange.SCORES) and not self.scoring.busy:
             self.load_stored_series()
 
+    def _selection_settled(self) -> None:
+        """Picking runs shows what is already stored for them (scoring is never started)."""
+        if not self.scoring.busy:
+            self.load_stored_series()
+
     def load_stored_series(self) -> None:
         """Curves of the selected runs from the scores already stored (nothing computed)."""
-        from core.metrics.series import collect_series
-
         runs = self.selected_runs()
         metrics = [m.strip() for m in self.metric_edit.text().split(",") if m.strip()]
         if self.project_dir is None or not runs or not metrics:
             return
         reference = self.reference.currentText()
         self.reading.start(
-            collect_series,
+            collect_labelled,
             str(self.project_dir),
             runs,
             metrics,
             reference=None if reference == "(none)" else reference,
             compute=False,
             name="Read stored scores",
-            on_done=lambda series, m=metrics: self._show_stored_series(series, m),
+            on_done=lambda found, m=metrics: self._show_stored_series(*found, m),
+            on_failed=self.status.setText,
         )
 
-    def _show_stored_series(self, series: list, metrics: list[str]) -> None:
-        if not any(v is not None for s in series for vs in s.values.values() for v in vs):
+    def _show_stored_series(self, series: list, names: dict, metrics: list[str]) -> None:
+        found = [m for m in metrics if any(v is not None for s in series for v in s.values[m])]
+        if not found:
+            self.series, self.names = [], {}
+            self.redraw()
+            self.plot.show_message(NO_STORED)
             self.status.setText("No stored scores for the selected runs yet: press Score.")
             return
-        self.metrics = metrics
-        self.set_series(series, stored=True)
+        self.metrics = found
+        self.set_series(series, stored=True, names=names)
 
     def selected_runs(self) -> list[str]:
         return [item.data(Qt.ItemDataRole.UserRole) for item in self.runs.selectedItems()]
@@ -195,8 +254,6 @@ class PlotsView(QWidget):
 
     def score(self) -> None:
         """Score the selected runs' steps on the compute worker; the UI thread computes nothing."""
-        from core.metrics.series import collect_series
-
         runs = self.selected_runs()
         self.metrics = [m.strip() for m in self.metric_edit.text().split(",") if m.strip()]
         if self.project_dir is None or not runs or not self.metrics:
@@ -208,7 +265,7 @@ class PlotsView(QWidget):
         self.status.setText("Scoring...")
         self.reading.cancel()
         self.job = self.scoring.start(
-            collect_series,
+            collect_labelled,
             str(self.project_dir),
             runs,
             self.metrics,
@@ -216,7 +273,7 @@ class PlotsView(QWidget):
             device=settings.device,
             config=settings.weights_config(),
             name="Score runs",
-            on_done=self.set_series,
+            on_done=lambda found: self.set_series(found[0], names=found[1]),
             on_failed=self.status.setText,
             on_progress=lambda done, total: self.status.setText(f"Scoring {done}/{total} images"),
             on_finished=lambda _state: self.score_button.setEnabled(True),
@@ -244,88 +301,92 @@ class PlotsView(QWidget):
         self.table.set_rows(STORED_COLUMNS, rows)
         self.status.setText(f"{len(rows)} stored scores in the table.")
 
-    def set_series(self, series: list, stored: bool = False) -> None:
+    def set_series(self, series: list, stored: bool = False, names: dict | None = None) -> None:
         """Show scored series (from :func:`core.metrics.series.collect_series`)."""
         self.series = list(series)
+        self.names = dict(names or {})
         if not self.metrics and series:
             self.metrics = list(series[0].values)
         steps = sum(len(s.image_ids) for s in self.series)
         what = "stored scores shown" if stored else "images scored"
-        self.status.setText(f"{len(self.series)} runs, {steps} {what}.")
+        runs = f"{len(self.series)} run{'s' if len(self.series) != 1 else ''}"
+        self.status.setText(f"{runs}, {steps} {what}.")
         self.redraw()
 
     # -- drawing -------------------------------------------------------------------
 
-    def _value(self, metric: str, value: float | None) -> float | None:
-        if value is None or not self.normalized.isChecked():
-            return value
-        from core.metrics.normalize import normalize
-
-        return normalize(value, metric)
-
     def curves(self) -> list[Curve]:
         """The curves to draw: per run, or per group (mean and spread) when banded."""
-        curves: list[Curve] = []
-        for metric in self.metrics:
-            if self.band.isChecked():
-                groups: dict[str, list] = {}
-                for s in self.series:
-                    groups.setdefault(s.group or s.run, []).append(s)
-                for group, members in groups.items():
-                    steps = sorted({k for s in members for k in s.keys})
-                    means, spreads = [], []
-                    for step in steps:
-                        found = [self._value(metric, s.by_key(metric).get(step)) for s in members]
-                        found = [v for v in found if v is not None]
-                        means.append(fmean(found) if found else None)
-                        spreads.append(pstdev(found) if len(found) > 1 else 0.0)
-                    curves.append(Curve(metric, group, steps, means, spreads))
-            else:
-                for s in self.series:
-                    values = [self._value(metric, v) for v in s.values.get(metric, [])]
-                    curves.append(Curve(metric, s.run, list(s.keys), values))
-        return curves
+        return self._plot_data().curves
+
+    def _plot_data(self):
+        return plot_data(
+            self.series,
+            self.metrics,
+            self.names,
+            normalized=self.normalized.isChecked(),
+            band=self.band.isChecked(),
+        )
 
     def redraw(self) -> None:
         from core.metrics.gaps import failure_matrix
-        from core.metrics.normalize import normalize
         from core.metrics.series import gaps_of
 
+        if not self.series:
+            self.plot.show_message(PLOT_EMPTY)
+            self.heatmap.show_message(HEATMAP_EMPTY)
+            if self.table.columns == TABLE_COLUMNS:  # keep the stored-scores listing
+                self.table.set_rows(TABLE_COLUMNS, [])
+            return
         label = "normalized score (higher = better)" if self.normalized.isChecked() else "score"
-        self.plot.set_curves(self.curves(), y_label=label)
+        data = self._plot_data()
+        self.plot.set_curves(
+            data.curves,
+            y_label=label,
+            x_label=data.x_label,
+            categories=data.categories,
+            empty_text=NO_STORED,
+        )
+        self.plot.plot.setTitle(data.note or None, color="#555", size="9pt")
         gaps = gaps_of(self.series, self.metrics)
         choice = self.gap_step.currentText()
         step = None if choice == "largest" else int(choice)
         rows, columns, values = failure_matrix(gaps, step)
         names = [f"{m} ({gaps[m].fails}/{len(gaps[m].chains)} fail)" for m in rows]
         title = "Largest gap vs step 1" if step is None else f"Delta{step} vs step 1"
-        self.heatmap.set_matrix(names, columns, values, f"{title} (red = fails)")
-        table = []
-        for s in self.series:
-            for metric in self.metrics:
-                for key, image_id, value in zip(
-                    s.keys, s.image_ids, s.values.get(metric, []), strict=False
-                ):
-                    table.append({
-                        "run": s.run, "group": s.group or "", "step": key, "metric": metric,
-                        "value": value, "image_id": image_id,
-                        "normalized": normalize(value, metric) if value is not None else None,
-                    })  # fmt: skip
-        self.table.set_rows(TABLE_COLUMNS, table)
+        iterative = any(s.kind == "iterate" for s in self.series)
+        self.heatmap.set_matrix(
+            names, columns, values, title, **({} if iterative else {"empty_text": RESTORE_NO_GAPS})
+        )
+        self.table.set_rows(TABLE_COLUMNS, table_rows(self.series, self.metrics, self.names))
 
     # -- interaction ---------------------------------------------------------------
 
     def step_images(self, run: str, step: int) -> tuple[int, int] | None:
-        """Image ids of ``step`` and of step 1 of ``run`` (a group: its first run)."""
+        """Image ids to compare for a clicked point: step 1 and ``step`` of ``run`` (a group:
+        its first run), or, on a per-image plot, the input and the run's output of image ``step``."""
+        categorical = self.plot.categories is not None
+        if categorical:
+            keys = list(
+                dict.fromkeys(k for s in self.series if s.kind != "iterate" for k in s.keys)
+            )
+            if not 0 <= step < len(keys):
+                return None
         for s in self.series:
-            if s.run == run or (s.group == run and self.band.isChecked()):
-                ids = dict(zip(s.keys, s.image_ids, strict=False))
-                if step in ids and 1 in ids:
-                    return ids[1], ids[step]
+            if s.run != run and not (s.group == run and self.band.isChecked()):
+                continue
+            if categorical:
+                outputs = dict(zip(s.keys, s.image_ids, strict=False))
+                if keys[step] in outputs:
+                    return keys[step], outputs[keys[step]]
+                continue
+            ids = dict(zip(s.keys, s.image_ids, strict=False))
+            if step in ids and 1 in ids:
+                return ids[1], ids[step]
         return None
 
     def open_step(self, run: str, step: int) -> None:
-        """Show ``step`` beside step 1 in the Compare view."""
+        """Show ``step`` beside step 1 (or a restore output beside its input) in Compare."""
         pair = self.step_images(run, step)
         window = self.window()
         project = getattr(window, "project", None)
@@ -334,14 +395,35 @@ class PlotsView(QWidget):
         view = window.show_view("compare")
         view.set_records([project.image(pair[0]), project.image(pair[1])])
 
+    def export_name(self, stem: str, suffix: str = ".png") -> str:
+        """A file name from what is shown: the selected runs and the metrics."""
+        runs = self.selected_runs() or [s.run for s in self.series]
+        parts = runs[:1] + ([f"and-{len(runs) - 1}-more"] if len(runs) > 1 else [])
+        return suggested_name(stem, parts + self.metrics[:3], suffix)
+
+    def _save_path(self, title: str, name: str, filters: str) -> tuple[str, str]:
+        folder = Path.home()
+        return QFileDialog.getSaveFileName(self, title, str(folder / name), filters)
+
     def _export(self, writer, stem: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export", f"{stem}.png", "PNG image (*.png);;SVG drawing (*.svg)"
-        )
-        if path:
+        path, chosen = self._save_path("Export", self.export_name(stem), file_filter())
+        if not path:
+            return
+        path = with_suffix(path, chosen)
+        try:
             writer(path)
+        except OSError as error:
+            self.status.setText(f"Export failed: {error}")
+            return
+        self.status.setText(f"Exported {path}")
 
     def _export_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export CSV", "scores.csv", "CSV (*.csv)")
-        if path:
+        path, _ = self._save_path("Export CSV", self.export_name("scores", ".csv"), "CSV (*.csv)")
+        if not path:
+            return
+        try:
             self.table.export_csv(path)
+        except OSError as error:
+            self.status.setText(f"Export failed: {error}")
+            return
+        self.status.setText(f"Exported {path}")
