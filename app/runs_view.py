@@ -202,6 +202,15 @@ class RunsView(QWidget):
         self.shown_run = None
         self.filmstrip.clear_frames()
         self.refresh()
+        self._show_latest_run()
+
+    def _show_latest_run(self) -> None:
+        """Open on content: the project's latest iterative run, its filmstrip filled."""
+        if self.project is None:
+            return
+        runs = [r for r in self.project.runs() if r.kind == "iterate"]
+        if runs and (item := self._tree_item(runs[-1].name)) is not None:
+            self.tree.setCurrentItem(item)  # shows it, as a click would
 
     def show_images(self, records: list) -> None:
         """The browser's selection picks the input image (steps excluded)."""

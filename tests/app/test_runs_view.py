@@ -136,3 +136,20 @@ def test_a_failed_step_shows_as_a_red_tile_with_its_error(window, monkeypatch):
     assert not view.compare_buttons["0"].isEnabled()
     view.filmstrip.select_step(1)
     assert "size 160x128" in view.facts.text() and view.compare_buttons["0"].isEnabled()
+
+
+def test_the_view_opens_on_the_latest_run(qtbot, worker, tmp_path):
+    from app.main_window import MainWindow
+    from app.settings import Settings
+    from tests.core.metrics.make_runs import build_iterative_project
+
+    build_iterative_project(tmp_path / "p", runs=2, steps=3, size=16).close()
+    window = MainWindow(Settings(), worker)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_project(tmp_path / "p")
+    view = window.show_view("runs")
+    latest = [r for r in window.project.runs() if r.kind == "iterate"][-1]
+    assert view.shown_run == latest.name
+    qtbot.waitUntil(lambda: view.filmstrip.count() == 4, timeout=10_000)  # steps 0-3
+    window.close()
