@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 STEP_ROLE = Qt.ItemDataRole.UserRole
 
 
-def _true_colour_icon(pixels: np.ndarray) -> QIcon:
-    return faithful_icon(QPixmap.fromImage(rgb_to_qimage(pixels)))
+def _true_colour_icon(pixels: np.ndarray, size: int) -> QIcon:
+    """The step letterboxed into the square cell: non-square steps keep their aspect."""
+    return faithful_icon(QPixmap.fromImage(rgb_to_qimage(pixels)), size)
 
 
 class Filmstrip(QListWidget):
@@ -96,7 +97,7 @@ class Filmstrip(QListWidget):
             item.setIcon(self._tile(QColor(150, 40, 40)))
             item.setText(f"step {index} failed")
         elif pixels is not None:
-            item.setIcon(_true_colour_icon(pixels))
+            item.setIcon(_true_colour_icon(pixels, self._size))
         else:
             item.setIcon(self._tile(QColor(60, 60, 64)))
             if path is not None:
@@ -122,7 +123,7 @@ class Filmstrip(QListWidget):
     def _on_loaded(self, index: int, pixels: np.ndarray) -> None:
         item = self._frames.get(index)
         if item is not None:
-            item.setIcon(_true_colour_icon(pixels))
+            item.setIcon(_true_colour_icon(pixels, self._size))
 
     def _on_current(self, current: QListWidgetItem | None, _previous) -> None:
         if current is not None:
