@@ -1,16 +1,24 @@
-"""Regenerates the bundled sample images (deterministic; run from the repository root).
+"""Regenerates the bundled sample images and scores (deterministic; run from the repository root).
 
-    python -m resources.sample.make_sample
+    python -m resources.sample.make_sample            # the images and the manifest's image list
+    python -m resources.sample.make_sample --scores   # scores.json, after any change to the sample
 
 Every image is drawn by this script, so IRIS may ship them (CC0). The degraded
 versions use simple, documented recipes; their parameters go into
-``manifest.json`` and from there into the sample project.
+``manifest.json`` and from there into the sample project. The manifest's other
+sections (runs, restorations, annotations, the depth scene, the Compare set, the
+scoring plan) are kept as they are; ``core.sample_project`` builds them on first use.
+``--scores`` builds the sample in a temporary folder, scores it through
+``score_project`` as the manifest's ``scores`` plan says (minutes on a CPU) and
+writes ``scores.json``, which the first launch stores (see ``core/sample_scores.py``).
 """
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -167,13 +175,33 @@ def main() -> None:
                 "recipe": recipe,
             }
         )
-    manifest = {
-        "name": "IRIS sample",
-        "licence": "CC0-1.0: drawn by resources/sample/make_sample.py, part of IRIS",
-        "images": entries,
-    }
-    (HERE / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    path = HERE / "manifest.json"
+    manifest = json.loads(path.read_text()) if path.is_file() else {}
+    manifest.update(
+        name="IRIS sample",
+        licence="CC0-1.0: drawn by resources/sample/make_sample.py, part of IRIS",
+        images=entries,
+    )
+    path.write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def make_scores() -> None:
+    """Score a freshly built sample and write ``scores.json`` beside the manifest."""
+    from core.sample_project import build_sample_project
+    from core.sample_scores import FILE_NAME, compute_scores
+
+    plan = json.loads((HERE / "manifest.json").read_text())["scores"]
+    with tempfile.TemporaryDirectory() as folder:
+        project = build_sample_project(Path(folder) / "sample", scores=False)
+        data = compute_scores(project, plan)
+    (HERE / FILE_NAME).write_text(json.dumps(data, indent=0) + "\n")
+    print(f"{len(data['scores'])} scores of {len(data['images'])} images -> {FILE_NAME}")
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scores", action="store_true", help="write scores.json only")
+    if parser.parse_args().scores:
+        make_scores()
+    else:
+        main()
