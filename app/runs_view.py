@@ -51,7 +51,9 @@ def step_thumbnail(pixels, size: int = THUMB):
     import numpy as np
     from PIL import Image
 
-    image = Image.fromarray(np.round(np.clip(pixels, 0, 1) * 255).astype(np.uint8))
+    from core.pixels import to_uint8
+
+    image = Image.fromarray(to_uint8(pixels))
     image.thumbnail((size, size), Image.Resampling.BILINEAR)
     return np.ascontiguousarray(np.asarray(image))
 

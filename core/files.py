@@ -1,16 +1,18 @@
-"""Reading untrusted files whole, with a byte limit, without ever blocking (stdlib only).
+"""Reading untrusted files whole, with a byte limit, without ever blocking; writing atomically.
 
 Every file a user hands IRIS (an image, an annotation export, a results table)
 is read through :func:`read_bounded`: it refuses anything that is not a regular
 file (a folder, a FIFO, ``/dev/zero``) before opening it, refuses a file over
 the limit from its size before reading, and never reads more than the limit
-even when the file grows meanwhile.
+even when the file grows meanwhile. :func:`write_atomic` is the one way IRIS
+writes a file that must never be seen half-written.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from core.errors import IrisError
@@ -126,3 +128,26 @@ def allow_large_csv_fields() -> None:
     import csv
 
     csv.field_size_limit(max(csv.field_size_limit(), MAX_DATA_FILE_BYTES))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves either the old file or the new one."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

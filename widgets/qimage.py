@@ -15,7 +15,9 @@ def rgb_to_qimage(pixels: np.ndarray) -> QImage:
     import numpy as np
 
     if pixels.dtype != np.uint8:
-        pixels = np.round(np.clip(pixels, 0.0, 1.0) * 255.0).astype(np.uint8)
+        from core.pixels import to_uint8
+
+        pixels = to_uint8(pixels)
     pixels = np.ascontiguousarray(pixels[..., :3])
     height, width = pixels.shape[:2]
     image = QImage(pixels.data, width, height, 3 * width, QImage.Format.Format_RGB888)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.pixels import to_uint8
 from core.registry import Registry
 
 COLORMAPS: Registry = Registry("colour map")
@@ -53,7 +54,7 @@ def levels_lut(exposure: float = 0.0, black: float = 0.0, white: float = 1.0) ->
         raise ValueError(f"white level {white} must be above black level {black}")
     values = np.arange(256, dtype=np.float64) / 255.0 * (2.0**exposure)
     values = np.clip((values - black) / (white - black), 0.0, 1.0)
-    return np.round(values * 255.0).astype(np.uint8)
+    return to_uint8(values)
 
 
 def is_identity(lut: np.ndarray) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.compare.colormaps import colormap
+from core.pixels import to_uint8
 from core.registry import Registry
 
 RELATIVE_EPSILON = 0.01
@@ -99,7 +100,7 @@ def lut_indices(errors: np.ndarray, mode: str, scale: float) -> np.ndarray:
         t = 0.5 + 0.5 * np.clip(t, -1.0, 1.0)
         # Zero lands between entries 127 and 128, which hold the same centre colour.
         return np.floor(t * 255.0 + 0.5).astype(np.uint8)
-    return np.round(np.clip(t, 0.0, 1.0) * 255.0).astype(np.uint8)
+    return to_uint8(t)
 
 
 def colorize(errors: np.ndarray, mode: str, scale: float) -> np.ndarray:

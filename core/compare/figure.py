@@ -381,7 +381,7 @@ def format_of(path: str | Path) -> str:
 
 def save_figure(figure: Figure, path: str | Path) -> Path:
     """Write the figure in the format its file name asks for, atomically."""
-    from core.imageio import write_atomic
+    from core.files import write_atomic
 
     target = Path(path)
     try:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import IrisError
-from core.imageio import write_atomic
+from core.files import write_atomic
 
 # Column name -> type, in file order. ``value`` is empty when ``error`` says why.
 COLUMNS: dict[str, type] = {

@@ -23,7 +23,8 @@ import numpy as np
 from core.degrade.base import DegradationError
 from core.degrade.recipe import Recipe, apply_recipe, check_seed
 from core.errors import IrisError
-from core.imageio import load_image, read_image_file, to_uint, write_atomic
+from core.files import write_atomic
+from core.imageio import load_image, read_image_file, to_uint
 from core.jobs import check_cancelled
 
 TEXT_KEY = "iris-degradation"

@@ -93,7 +93,7 @@ def save_sheet(path: str, sheet: np.ndarray, palette: bool = False) -> None:
 
     from PIL import Image
 
-    from core.imageio import write_atomic
+    from core.files import write_atomic
 
     image = Image.fromarray(sheet)
     if palette:

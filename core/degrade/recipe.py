@@ -160,7 +160,7 @@ class Recipe:
         return cls.from_json(text, str(path))
 
     def save(self, path: str | Path) -> None:
-        from core.imageio import write_atomic
+        from core.files import write_atomic
 
         write_atomic(path, self.to_json().encode("utf-8"))
 

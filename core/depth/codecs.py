@@ -27,6 +27,7 @@ from core.depth.defaults import (
     DEFAULT_RANGE_MODE,
     DEFAULT_SCALE,
 )
+from core.pixels import to_uint8
 from core.registry import Registry
 
 CODECS: Registry = Registry("depth codec")
@@ -76,7 +77,7 @@ def to_uint8_rgb(pixels: np.ndarray) -> np.ndarray:
     pixels = pixels[..., :3]
     if pixels.dtype == np.uint8:
         return np.ascontiguousarray(pixels)
-    return np.round(np.clip(pixels, 0.0, 1.0) * 255.0).astype(np.uint8)
+    return to_uint8(pixels)
 
 
 def _median3(values: np.ndarray) -> np.ndarray:
@@ -125,7 +126,7 @@ class ColourCodec:
         f = self.depth_to_f(np.nan_to_num(np.asarray(depth, np.float64), nan=0.0))
         if self.discrete:  # like a 256-entry colour map: the nearest entry
             f = np.round(f * 255.0) / 255.0
-        return np.round(self.path.colour_at(f) * 255.0).astype(np.uint8)
+        return to_uint8(self.path.colour_at(f))
 
     def decode_rgb(
         self,

@@ -16,7 +16,7 @@ import numpy as np
 from core.depth.pointcloud import npy_bytes, save_npy, save_ply
 from core.depth.unproject import PointCloud
 from core.errors import IrisError
-from core.imageio import write_atomic
+from core.files import write_atomic
 from core.jobs import no_progress
 
 

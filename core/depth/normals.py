@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.depth.codecs import to_uint8_rgb
+from core.pixels import to_uint8
 
 DEFAULT_FLIPS = (True, False, False)  # x is stored flipped: R = (1 - x) / 2
 
@@ -64,4 +65,4 @@ def encode_normals(
     """(H, W, 3) uint8 colours of unit normals (the inverse of :func:`decode_normals`)."""
     signs = np.array([-1.0 if flip else 1.0 for flip in flips])
     rgb = (np.asarray(normals, dtype=np.float64) * signs + 1.0) / 2.0
-    return np.round(np.clip(rgb, 0, 1) * 255.0).astype(np.uint8)
+    return to_uint8(rgb)

@@ -9,7 +9,8 @@ import numpy as np
 
 from core.depth.unproject import PointCloud
 from core.errors import IrisError
-from core.imageio import write_atomic
+from core.files import write_atomic
+from core.pixels import to_uint8
 
 
 def to_open3d(points: np.ndarray, colours: np.ndarray | None = None):
@@ -24,7 +25,7 @@ def to_open3d(points: np.ndarray, colours: np.ndarray | None = None):
 
 def _from_open3d(cloud) -> tuple[np.ndarray, np.ndarray]:
     points = np.asarray(cloud.points, dtype=np.float32)
-    colours = np.round(np.asarray(cloud.colors) * 255.0).astype(np.uint8)
+    colours = to_uint8(np.asarray(cloud.colors))
     return points, colours
 
 

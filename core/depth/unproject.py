@@ -16,6 +16,7 @@ import numpy as np
 from core.depth.defaults import COLOUR_MODES, DEFAULT_DEPTH_KIND, DEFAULT_HFOV_DEG, DEPTH_KINDS
 from core.errors import IrisError
 from core.jobs import check_cancelled, no_progress
+from core.pixels import to_uint8
 
 EXIF_IFD = 0x8769
 EXIF_FOCAL_35MM = 0xA405
@@ -172,7 +173,7 @@ def depth_colours(depth: np.ndarray, colormap: str = "turbo") -> np.ndarray:
     """(H, W, 3) uint8 false colours of depth, log-scaled between its 2nd and 98th percentiles."""
     from core.depth.codecs import colormap_tables
 
-    table = np.round(colormap_tables()[colormap] * 255).astype(np.uint8)
+    table = to_uint8(colormap_tables()[colormap])
     lo, hi = depth_display_range(depth)
     with np.errstate(invalid="ignore", divide="ignore"):
         t = (np.log(np.clip(depth, lo, hi)) - np.log(lo)) / max(np.log(hi / lo), 1e-9)

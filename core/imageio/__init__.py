@@ -13,7 +13,7 @@ from core.imageio.decode import (
     read_image_file,
     read_info,
 )
-from core.imageio.encode import encode_png, jpeg_round_trip, save_png, to_uint, write_atomic
+from core.imageio.encode import encode_png, jpeg_round_trip, save_png, to_uint
 from core.imageio.formats import ALLOWED_FORMATS, ImageFormat, format_named
 from core.imageio.header import ImageSource, max_file_bytes
 from core.imageio.native import NativeImage, load_native, load_preview, read_exif, read_png_text
@@ -39,5 +39,4 @@ __all__ = [
     "read_info",
     "save_png",
     "to_uint",
-    "write_atomic",
 ]

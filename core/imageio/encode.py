@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-
-def to_uint(pixels: np.ndarray, bit_depth: int = 8) -> np.ndarray:
-    """Canonical float pixels to uint8 or uint16, rounded and clipped."""
-    if bit_depth not in (8, 16):
-        raise ValueError(f"bit depth must be 8 or 16, got {bit_depth}")
-    top = 255.0 if bit_depth == 8 else 65535.0
-    dtype = np.uint8 if bit_depth == 8 else np.uint16
-    return np.round(np.clip(pixels, 0.0, 1.0) * top).astype(dtype)
+from core.files import write_atomic
+from core.pixels import to_uint
 
 
 def encode_png(pixels: np.ndarray, bit_depth: int = 8, compress_level: int = 4) -> bytes:
@@ -38,29 +30,6 @@ def encode_png(pixels: np.ndarray, bit_depth: int = 8, compress_level: int = 4) 
     if not ok:
         raise ValueError("OpenCV could not encode the 16-bit PNG")
     return encoded.tobytes()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves either the old file or the new one."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save_png(path: str | os.PathLike, pixels: np.ndarray, bit_depth: int = 8) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 
 from core.jobs import check_cancelled
 from core.methods.base import Method, MethodOutput, Param
+from core.pixels import to_uint8
 
 POLL_S = 0.02
 
@@ -62,7 +63,7 @@ def degrade(pixels: np.ndarray, params: dict[str, Any], rng: np.random.Generator
     drift = float(params["colour_drift"])
     if drift > 0:
         out = out * (1.0 + rng.uniform(-drift, drift, 3)).astype(np.float32)
-    image = Image.fromarray(np.round(np.clip(out, 0, 1) * 255).astype(np.uint8))
+    image = Image.fromarray(to_uint8(out))
     jitter = float(params["resize_jitter"])
     if jitter > 0:
         size = image.size

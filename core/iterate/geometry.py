@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from core.iterate.schedules import Transform
+from core.pixels import to_uint8
 
 ASPECT_TOLERANCE = 0.01
 MATCH_SIZE = 96
@@ -39,7 +40,7 @@ def _gray_small(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
     from PIL import Image
 
     gray = pixels[..., :3].mean(axis=2) if pixels.ndim == 3 else pixels
-    image = Image.fromarray(np.round(np.clip(gray, 0, 1) * 255).astype(np.uint8))
+    image = Image.fromarray(to_uint8(gray))
     return np.asarray(image.resize((width, height), Image.Resampling.BILINEAR), np.float32)
 
 
@@ -123,7 +124,7 @@ def aligned_to_original(
     if crop:
         ref = original[crop["y"] : crop["y"] + crop["h"], crop["x"] : crop["x"] + crop["w"]]
     if upright.shape[:2] != ref.shape[:2]:
-        image = Image.fromarray(np.round(np.clip(upright, 0, 1) * 255).astype(np.uint8))
+        image = Image.fromarray(to_uint8(upright))
         resized = image.resize((ref.shape[1], ref.shape[0]), Image.Resampling.BICUBIC)
         upright = np.asarray(resized, np.float32) / 255.0
     return np.ascontiguousarray(ref, np.float32), np.ascontiguousarray(upright, np.float32)

@@ -10,10 +10,11 @@ import numpy as np
 
 from core.jobs import check_cancelled
 from core.methods.base import Method, MethodOutput, Param
+from core.pixels import to_uint8
 
 
 def to_u8(pixels: np.ndarray) -> np.ndarray:
-    return (np.clip(pixels, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+    return to_uint8(pixels)
 
 
 def from_u8(pixels: np.ndarray) -> np.ndarray:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.files import write_atomic
 from core.hashing import sha256_of
-from core.imageio import write_atomic
 
 BLOB_DIR = "images"
 
