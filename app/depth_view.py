@@ -101,6 +101,7 @@ class DepthView(QWidget):
         super().__init__(parent)
         self.context = context
         self.project: Project | None = None
+        self._keep_marked_map = False
         self.map_image: ImageRecord | None = None
         self.map_file: str | None = None  # a depth file opened from disk instead of an image
         self.photo_image: ImageRecord | None = None
@@ -275,14 +276,27 @@ class DepthView(QWidget):
 
     def set_project(self, project: Project | None) -> None:
         self.project = project
+        self._keep_marked_map = False
         self.map_image = self.photo_image = None
         self.map_file = None
         self.scene = None
         self._fill_photo_combo()
+        self._keep_marked_map = False
+        if project is not None and (marked := self._marked_depth_maps()):
+            self.show_images(marked[:1])  # open on content: the project's depth map
+            self._keep_marked_map = True  # ...which the selection handed over next keeps
+
+    def _marked_depth_maps(self) -> list[ImageRecord]:
+        """Images whose metadata says they are depth maps (the sample's rendered pair)."""
+        return [i for i in self.project.images() if (i.meta or {}).get("role") == "depth map"]
 
     def show_images(self, images: list[ImageRecord]) -> None:
         if not images or self.project is None:
             return
+        if self._keep_marked_map:
+            self._keep_marked_map = False
+            if images[0].id not in {i.id for i in self._marked_depth_maps()}:
+                return  # the selection at opening (an ordinary photo) does not replace it
         self.map_image, self.map_file = images[0], None
         if len(images) > 1:
             self.photo_image = images[1]

@@ -119,3 +119,26 @@ def test_an_ordinary_photo_decoded_as_depth_is_flagged(qtbot, worker, project, t
     qtbot.waitUntil(lambda: not view.loading and view.scene.decoding.stats()["masked_fraction"] < 0.5,
                     timeout=15000)  # fmt: skip
     assert not view.warning.isVisible()
+
+
+def test_the_view_opens_on_the_projects_marked_depth_map(qtbot, worker, project):
+    rng = np.random.default_rng(8)
+    photo = project.add_image_array(
+        rng.uniform(0, 1, (48, 64, 3)).astype(np.float32), name="holiday", kind="imported"
+    )
+    depth = np.full((48, 64), 3.0)
+    colours = make_codec("vision-banana").encode(depth).astype(np.float32) / 255.0
+    marked = project.add_image_array(
+        colours, name="scene_depth", kind="imported", meta={"role": "depth map"}
+    )
+    view = DepthView(ViewContext(worker=worker, settings=None, show_status=lambda *_: None))
+    qtbot.addWidget(view)
+    view.show()
+    view.set_project(project)
+    view.show_images([photo])  # the browser's selection handed over when the view is built
+    assert view.map_image.id == marked.id
+    qtbot.waitUntil(lambda: view.scene is not None and not view.loading, timeout=15000)
+    assert abs(view.scene.decoding.stats()["median_m"] - 3.0) < 0.05
+    view.show_images([photo])  # a later choice of the user is honoured
+    assert view.map_image.id == photo.id
+    qtbot.waitUntil(lambda: not view.loading, timeout=15000)
