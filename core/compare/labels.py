@@ -26,7 +26,7 @@ def source_label(
         text = f"{where}: {record.name}"
     else:
         text = f"{kind}: {record.name}"
-    if method_name:
+    if method_name and f"[{method_name}]" not in record.name:  # stored names may carry it
         text += f" [{method_name}]"
     elif run_name and record.kind != "step" and record.step_index is None:
         text += f" [{run_name}]"

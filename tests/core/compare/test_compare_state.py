@@ -46,3 +46,5 @@ def test_source_labels():
         == "step 3 of edit-chain: face"
     )
     assert source_label(_record(kind="degraded")) == "degraded: face"
+    named = _record(kind="restored", name="face [swinir]")
+    assert source_label(named, method_name="swinir") == "restored: face [swinir]"  # not twice
