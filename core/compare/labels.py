@@ -28,8 +28,10 @@ def source_label(
         text = f"{kind}: {record.name}"
     if method_name and f"[{method_name}]" not in record.name:  # stored names may carry it
         text += f" [{method_name}]"
-    elif run_name and record.kind != "step" and record.step_index is None:
-        text += f" [{run_name}]"
+    elif (
+        run_name and record.kind != "step" and record.step_index is None and "[" not in record.name
+    ):
+        text += f" [{run_name}]"  # a stored name like "x [bilateral]" already says its method
     return text
 
 

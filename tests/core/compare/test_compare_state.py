@@ -48,3 +48,4 @@ def test_source_labels():
     assert source_label(_record(kind="degraded")) == "degraded: face"
     named = _record(kind="restored", name="face [swinir]")
     assert source_label(named, method_name="swinir") == "restored: face [swinir]"  # not twice
+    assert source_label(named, run_name="restore swinir 2026") == "restored: face [swinir]"
