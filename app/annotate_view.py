@@ -124,7 +124,10 @@ class AnnotateView(QWidget):
         left_layout.addWidget(self.filters)
         self.image_title = QLabel("")  # the shown image and its review state, never cut off
         self.image_title.setStyleSheet("font-weight: bold;")
-        left_layout.addWidget(self.image_title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.image_title, 1)
+        title_row.addWidget(self.filters.progress_label)  # moved off the crowded filter row
+        left_layout.addLayout(title_row)
         left_layout.addWidget(self.canvas, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_label, 1)
