@@ -113,9 +113,14 @@ def test_views_are_registered_and_unknown_views_are_refused(window):
 def test_a_view_built_late_gets_the_project_and_selection(qtbot, window):
     window.open_sample_project()
     qtbot.waitUntil(lambda: window.views["images"].current is not None, timeout=10_000)
-    window.tabs.setCurrentIndex(1)  # building a view by switching to its tab
-    late = window.views[list(window._pages)[1]]
-    assert getattr(late, "project", window.project) is window.project
+    first, second = window.project.images()[:2]
+    window.browser.select_images([first.id, second.id])
+    assert "compare" not in window.views
+    window.tabs.setCurrentIndex(list(window._pages).index("compare"))  # built by its tab
+    late = window.views["compare"]
+    assert late.project is window.project  # the view holds the open project itself
+    qtbot.waitUntil(lambda: len(late.records) == 2, timeout=10_000)
+    assert [r.id for r in late.records] == [first.id, second.id]  # and the selection
 
 
 def test_status_bar_shows_the_device_once_resolved(qtbot, window):

@@ -36,10 +36,17 @@ def test_missing_weights_fail_in_under_two_seconds_naming_file(empty_weights, no
 
 def test_present_file_passes_the_precheck(empty_weights):
     config = WeightsConfig(empty_weights)
+    with pytest.raises(WeightsMissing, match="musiq_koniq_ckpt-e95806b9.pth"):
+        check_weights("musiq", config)  # absent: refused, naming the file
     (empty_weights / "pyiqa").mkdir()
     (empty_weights / "pyiqa" / "musiq_koniq_ckpt-e95806b9.pth").write_bytes(b"x")
-    check_weights("musiq", config)  # no error: the file is where pyiqa looks
-    check_weights("lpips", WeightsConfig(empty_weights, allow_downloads=True))
+    check_weights("musiq", config)  # present: no error, the file is where pyiqa looks
+
+
+def test_allowing_downloads_lets_a_missing_file_through_the_precheck(empty_weights):
+    with pytest.raises(WeightsMissing, match="LPIPS_v0.1_alex"):
+        check_weights("lpips", WeightsConfig(empty_weights))
+    check_weights("lpips", WeightsConfig(empty_weights, allow_downloads=True))  # pyiqa fetches
 
 
 def test_downloads_the_precheck_cannot_foresee_are_refused_at_once(empty_weights, no_network):
