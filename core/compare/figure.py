@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import io
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from core.errors import IrisError
-from core.jobs import check_cancelled
+from core.jobs import ProgressFn, check_cancelled, no_progress
 
 FORMATS = ("png", "svg", "pdf")
 BACKGROUND = (255, 255, 255)
@@ -220,7 +220,7 @@ def make_figure(
     with_full: bool = False,
     offsets: Sequence[tuple[float, float]] | None = None,
     columns: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> Figure:
     """Cut the crop out of every uint8 RGB image; the frame is the first image."""
@@ -244,8 +244,7 @@ def make_figure(
             dx, dy = offsets[i]
             box = (-dx, -dy, pixels.shape[1] - dx, pixels.shape[0] - dy)
             fulls.append(resample_box(pixels, box, (rect.w, rect.h)))
-        if progress is not None:
-            progress(i + 1, len(images))
+        progress(i + 1, len(images))
     return Figure(layout, list(labels), crops, fulls)
 
 
@@ -259,7 +258,7 @@ def export_figure(
     with_full: bool = False,
     offsets: Sequence[tuple[float, float]] | None = None,
     columns: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> Path | bytes:
     """Make the figure and write it to ``path`` (format from its suffix), or return PNG bytes."""

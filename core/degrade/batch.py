@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import json
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from core.degrade.recipe import Recipe, apply_recipe, check_seed
 from core.errors import IrisError
 from core.files import write_atomic
 from core.imageio import load_image, read_image_file, to_uint
-from core.jobs import check_cancelled
+from core.jobs import ProgressFn, check_cancelled, no_progress
 
 TEXT_KEY = "iris-degradation"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
@@ -113,7 +113,7 @@ def degrade_folder(
     recipe: Recipe,
     seed: int,
     *,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> BatchReport:
     """Degrade every image under ``source`` into ``out_dir`` as ``<same relative path>.png``.
@@ -139,8 +139,7 @@ def degrade_folder(
             report.errors.append((str(path), str(exc)))
         else:
             report.written.append((str(path), str(target)))
-        if progress is not None:
-            progress(index + 1, len(files))
+        progress(index + 1, len(files))
     return report
 
 
@@ -150,7 +149,7 @@ def degrade_into_project(
     recipe: Recipe,
     seed: int,
     *,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> list[int]:
     """Add a degraded copy of each image to the project; returns the new image ids.
@@ -176,8 +175,7 @@ def degrade_into_project(
                 meta=provenance(recipe, seed),
             )
             made.append(record.id)
-            if progress is not None:
-                progress(index + 1, len(image_ids))
+            progress(index + 1, len(image_ids))
     return made
 
 
@@ -187,7 +185,7 @@ def degrade_paths_into_project(
     recipe: Recipe,
     seed: int,
     *,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> tuple[list[int], list[tuple[str, str]]]:
     """Import image files or folders as clean originals (once), then add their degraded copies.

@@ -8,7 +8,7 @@ result would hide noise and grain).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -16,7 +16,7 @@ from core.degrade.ops import resize
 from core.degrade.recipe import Recipe, apply_recipe
 from core.degrade.registry import DEGRADATIONS, kinds_in_order
 from core.imageio import to_uint
-from core.jobs import check_cancelled
+from core.jobs import ProgressFn, check_cancelled, no_progress
 
 BACKGROUND = (250, 250, 248)
 INK = (30, 30, 34)
@@ -40,7 +40,7 @@ def contact_sheet(
     tile: int = 128,
     blocks: int = 3,
     title: str = "",
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> np.ndarray:
     """An (H, W, 3) uint8 sheet: one row per kind, one tile per severity, ``blocks`` side by side."""
@@ -82,8 +82,7 @@ def contact_sheet(
             x = left + label_w + index * (tile + gap)
             sheet.paste(Image.fromarray(to_uint(out, 8)), (x, top + text_h))
             done += 1
-            if progress is not None:
-                progress(done, total)
+            progress(done, total)
     return np.asarray(sheet)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ import numpy as np
 from core.degrade.base import DegradationError, check_severity
 from core.degrade.registry import DEGRADATIONS, get_degradation
 from core.errors import RegistryError
-from core.jobs import check_cancelled
+from core.jobs import ProgressFn, check_cancelled, no_progress
 
 # A recipe is a few steps of parameters; anything larger is not one.
 RECIPE_FILE_BYTES = 1024 * 1024
@@ -187,7 +187,7 @@ def apply_recipe(
     seed: int = 0,
     *,
     inputs: Mapping[str, Any] | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> np.ndarray:
     """Run every step of ``recipe`` on canonical pixels; float32 (H, W, 3) in [0, 1].
@@ -202,6 +202,5 @@ def apply_recipe(
         check_cancelled(cancel)
         kind = get_degradation(step.kind)
         out = kind.apply(out, rng, step.resolved_params(), inputs)
-        if progress is not None:
-            progress(index + 1, total)
+        progress(index + 1, total)
     return out
