@@ -115,6 +115,7 @@ class RunsView(QWidget):
         self._steps: dict[int, Any] = {}
         self._job_project = None
         self.jobs = JobOwner(context.worker, context.session, self)
+        self._live_run: str | None = None  # the run whose filmstrip the job is filling
         if context.session is not None:  # runs made elsewhere (the CLI, an import) appear here
             context.session.changed.connect(self._on_project_changed)
         self._build()
@@ -401,6 +402,7 @@ class RunsView(QWidget):
             event.image_id, event.width, event.height, event.thoughts, event.error,
             event.seconds, event.meta,
         )  # fmt: skip
+        self._live_run = event.run
         self.filmstrip.add_frame(
             event.index, pixels=thumb, failed=event.status != "ok",
             tooltip=event.error or "", follow=True,
@@ -428,7 +430,10 @@ class RunsView(QWidget):
         if state == "cancelled":
             self.status.setText("Cancelled; every finished step is kept (Resume goes on).")
         shown = self.shown_run
+        self.tree.blockSignals(True)  # the statuses change; the shown run stays
         self.refresh()
-        if shown:
+        self.tree.blockSignals(False)
+        if shown and shown != self._live_run:  # a filmstrip filled live is complete already
             self.shown_run = None
             self.show_run(shown)
+        self._live_run = None
