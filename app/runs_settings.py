@@ -91,6 +91,19 @@ class RunSettings(QWidget):
 
         method = METHODS.get(self.editor.currentData())
         self.form.set_params([p for p in method.params if p.name not in SCHEDULE_PARAMS])
+        used = {p.name for p in method.params}
+        fields = {
+            "prompt": (self.prompt,),
+            "seed": (self.seed, self.seed_policy),
+            "temperature": (self.temperature,),
+            "image_size": (self.image_size,),
+        }
+        for name, widgets in fields.items():  # a field the editor ignores cannot be edited
+            for widget in widgets:
+                widget.setEnabled(name in used)
+                widget.setToolTip(
+                    "" if name in used else f"{method.name} has no {name.replace('_', ' ')}"
+                )
 
     def fill_images(self, project) -> None:
         """List the project's possible inputs (not run steps), keeping the current choice."""

@@ -153,3 +153,22 @@ def test_the_view_opens_on_the_latest_run(qtbot, worker, tmp_path):
     assert view.shown_run == latest.name
     qtbot.waitUntil(lambda: view.filmstrip.count() == 4, timeout=10_000)  # steps 0-3
     window.close()
+
+
+def test_fields_the_editor_ignores_are_disabled(qtbot):
+    from PySide6.QtCore import Qt
+
+    from app.runs_settings import RunSettings
+
+    form = RunSettings()
+    qtbot.addWidget(form)
+    form.show()
+    assert not form.temperature.isEnabled() and not form.image_size.isEnabled()
+    assert "generation-loss has no temperature" in form.temperature.toolTip()
+    form.editor.setFocus()
+    qtbot.keyClicks(form.editor, "gemini")  # typing picks the editor in the combo
+    if form.editor.currentData() != "gemini":
+        form.editor.setCurrentIndex(form.editor.findData("gemini"))
+    qtbot.keyClick(form.editor, Qt.Key.Key_Return)
+    assert form.temperature.isEnabled() and form.image_size.isEnabled()
+    assert form.temperature.toolTip() == ""
