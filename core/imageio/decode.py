@@ -269,6 +269,33 @@ def _with_tiff_orientation(data: bytes, orientation: int) -> bytes:
     return padded[:4] + struct.pack("<I", start) + padded[8:] + table
 
 
+@dataclass
+class CheckedFile:
+    """An image that passed every check before decoding: bytes, header, facts, its label."""
+
+    label: str
+    data: bytes
+    header: Header
+    info: ImageInfo
+
+    @property
+    def needs_opencv(self) -> bool:
+        """16-bit colour: Pillow would truncate it to 8 bits."""
+        return self.info.bit_depth == 16 and self.header.image.mode not in _SIXTEEN_BIT_GRAY_MODES
+
+
+def read_checked(
+    source: ImageSource, *, max_pixels: int | None = None, name: str | None = None
+) -> CheckedFile:
+    """The bounded, allow-listed, size- and CRC-checked file, ready for a decoder."""
+    label = source_name(source, name)
+    limit = max_pixels if max_pixels is not None else max_pixels_from_env()
+    data, header = read_bytes(source, label, limit)
+    if header.format.name == "PNG":
+        verify_png_chunks(data, label)
+    return CheckedFile(label, data, header, _info(header, label, _bit_depth(header)))
+
+
 def load_image(
     source: ImageSource, *, max_pixels: int | None = None, name: str | None = None
 ) -> LoadedImage:
@@ -277,14 +304,9 @@ def load_image(
     Raises :class:`ImageLoadError` with reason ``missing``, ``empty``, ``unreadable``,
     ``not-an-image``, ``truncated``, ``too-large``, ``unsupported-mode`` or ``corrupt``.
     """
-    label = source_name(source, name)
-    limit = max_pixels if max_pixels is not None else max_pixels_from_env()
-    data, header = read_bytes(source, label, limit)
-    if header.format.name == "PNG":
-        verify_png_chunks(data, label)
-    info = _info(header, label, _bit_depth(header))
-    im = header.image
-    if info.bit_depth == 16 and im.mode not in _SIXTEEN_BIT_GRAY_MODES:
+    checked = read_checked(source, max_pixels=max_pixels, name=name)
+    label, data, info, im = checked.label, checked.data, checked.info, checked.header.image
+    if checked.needs_opencv:
         rgb, alpha = _decode_with_opencv(data, label)
         oriented = info.format == "TIFF" and _opencv_orients_tiff()
     else:

@@ -20,7 +20,6 @@ from PIL import Image
 
 from core.errors import ImageLoadError
 from core.imageio.decode import (
-    _SIXTEEN_BIT_GRAY_MODES,
     ImageInfo,
     _bit_depth,
     _exif_without_pixels,
@@ -30,6 +29,7 @@ from core.imageio.decode import (
     _orient,
     _pillow_oriented,
     load_image,
+    read_checked,
 )
 from core.imageio.encode import to_uint
 from core.imageio.header import ImageSource, opened_header, read_bytes, source_name
@@ -51,14 +51,9 @@ def load_native(
     source: ImageSource, *, max_pixels: int | None = None, name: str | None = None
 ) -> NativeImage:
     """Stored sample values: (H, W) for grey, (H, W, 3|4) for colour, in the file's own type."""
-    label = source_name(source, name)
-    limit = max_pixels if max_pixels is not None else max_pixels_from_env()
-    data, header = read_bytes(source, label, limit)
-    if header.format.name == "PNG":
-        verify_png_chunks(data, label)
-    info = _info(header, label, _bit_depth(header))
-    im = header.image
-    if info.bit_depth == 16 and im.mode not in _SIXTEEN_BIT_GRAY_MODES:
+    checked = read_checked(source, max_pixels=max_pixels, name=name)
+    label, data, info, im = checked.label, checked.data, checked.info, checked.header.image
+    if checked.needs_opencv:
         import cv2
 
         values = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)

@@ -16,25 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
+from tests.perf.bench_iterate import _max_gap  # the same event-loop gap measure
 
-TICK_MS = 5
 METRICS = "entropy,psnr"
-
-
-def _max_gap(app, until) -> float:
-    from PySide6.QtCore import QTimer
-
-    ticks: list[float] = []
-    timer = QTimer()
-    timer.setInterval(TICK_MS)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start()
-    while not until():
-        app.processEvents()
-        time.sleep(0.001)
-    timer.stop()
-    return float(np.diff(ticks).max()) if len(ticks) > 1 else 0.0
 
 
 def metrics_stall() -> dict:
