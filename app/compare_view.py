@@ -50,9 +50,7 @@ from widgets.compare.widget import CompareWidget
 
 VIEW_NAME = "compare"
 SAVE_DELAY_MS = 400
-EMPTY_TEXT = (
-    "Select two or more images in the browser (Ctrl+click) to compare them, or Add image..."
-)
+EMPTY_TEXT = "Pick two or more images in the browser (Ctrl+click) to compare them, or Add image..."
 TEXT_FIELDS = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)
 
 

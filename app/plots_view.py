@@ -257,7 +257,7 @@ class PlotsView(QWidget):
         runs = self.selected_runs()
         self.metrics = [m.strip() for m in self.metric_edit.text().split(",") if m.strip()]
         if self.project_dir is None or not runs or not self.metrics:
-            self.status.setText("Select runs and give metrics.")
+            self.status.setText("Choose runs and give metrics.")
             return
         reference = self.reference.currentText()
         settings = self.context.settings

@@ -132,7 +132,7 @@ class RestorePanel(QWidget):
             self.images_label.setText(f"Runs on {len(self.selected)} selected: {names}{more}")
         else:
             self.images_label.setText(
-                "No image selected: select the images to restore in the project browser "
+                "No image selected: pick the images to restore in the project browser "
                 "(Ctrl+click for several, Ctrl+A for all)"
             )
         self._update_buttons()
@@ -188,7 +188,7 @@ class RestorePanel(QWidget):
         self.form.set_value("prompt", self.prompt_library.itemData(index))
 
     def save_current_prompt(self):
-        """Store the prompt text in the project (id ``U<n>``) and select it."""
+        """Store the prompt text in the project (id ``U<n>``) and choose it."""
         from core.errors import IrisError
         from core.prompts import resolve_prompt, save_user_prompt
 

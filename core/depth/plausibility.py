@@ -22,5 +22,5 @@ def depth_warning(stats: dict[str, Any]) -> str | None:
         return None
     return (
         f"{masked:.0%} of the pixels are off the {codec} colour path: this does not look "
-        f"like a {codec} depth map (select a depth map, or choose its codec)"
+        f"like a {codec} depth map (pick a depth map, or choose its codec)"
     )
