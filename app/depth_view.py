@@ -116,7 +116,7 @@ class DepthView(QWidget):
         self.photo_canvas = ImageCanvas()
         self.depth_canvas = ImageCanvas()
         self.colour_bar = ColourBar()
-        self.readout = QLabel("Select a depth map (and its photo) in the browser")
+        self.readout = QLabel("Pick a depth map (and its photo) in the browser")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for canvas in (self.photo_canvas, self.depth_canvas):
             canvas.pixel_hovered.connect(self._on_hover)

@@ -99,14 +99,14 @@ def plot_data(
     """Curves per metric and run (or group mean and spread when ``band``).
 
     Iterative runs win the axis when both kinds are selected; the restore runs are
-    then named in ``note`` (select them on their own to see them per image).
+    then named in ``note`` (choose them on their own to see them per image).
     """
     iterative = [s for s in series if s.kind == "iterate"]
     others = [s for s in series if s.kind != "iterate"]
     shown = iterative or others
     data = PlotData()
     if iterative and others:
-        data.note = f"{len(others)} restore run(s) not drawn: select them on their own"
+        data.note = f"{len(others)} restore run(s)  select them on their own:not drawn: choose them on their own: select them on their own"
     if not iterative and others:
         keys, data.categories = categories_of(others, names)
         data.x_label = "input image"

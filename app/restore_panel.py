@@ -242,7 +242,7 @@ class RestorePanel(QWidget):
             return None
         ids = self.target_ids()
         if not ids:
-            self.status.setText("Select the images to restore in the project browser first.")
+            self.status.setText("Pick the images to restore in the project browser first.")
             return None
         method = METHODS.get(self.method_name())
         try:

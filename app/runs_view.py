@@ -372,7 +372,7 @@ class RunsView(QWidget):
 
     def resume_selected(self):
         if self.shown_run is None or self.project is None:
-            self.status.setText("Select a run to resume.")
+            self.status.setText("Choose a run to resume.")
             return None
         group = self.project.run(self.shown_run).group_name or self.shown_run
         return self.start(resume_group=group)

@@ -37,6 +37,8 @@ from core.project.kinds import ImageKind, MethodKind, ResultStatus, RunKind, Run
 from core.project.lifecycle import RunEnd, running
 from core.project.records import ImageRecord, ResultRecord, RunRecord
 from core.project.schema import SCHEMA_VERSION, migrate, schema_version
+from core.project.scores import ScoreStore
+from core.project.summary import ProjectSummary
 from core.version import __version__
 
 BUSY_TIMEOUT_MS = 30_000
@@ -61,17 +63,7 @@ def _dumps(value: dict[str, Any] | None) -> str:
         return json.dumps(_finite_or_none(value or {}), sort_keys=True, allow_nan=False)
 
 
-_SCORES_WITH_IMAGES = """
-SELECT s.metric, s.metric_version, s.value, s.error, s.image_sha256, s.reference_sha256,
-       i.id AS image_id, i.name AS image, i.kind AS kind, r.name AS reference
-FROM scores s
-LEFT JOIN images i ON i.id = (SELECT MIN(id) FROM images WHERE sha256 = s.image_sha256)
-LEFT JOIN images r ON r.id = (SELECT MIN(id) FROM images WHERE sha256 = s.reference_sha256)
-ORDER BY i.id, s.metric, s.reference_sha256
-"""
-
-
-class Project:
+class Project(ScoreStore, ProjectSummary):
     """An open project. Use :meth:`open` or :meth:`create`; close it (or use ``with``)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
@@ -486,59 +478,6 @@ class Project:
         )
         return {row["id"]: row["method"] for row in self._db.query(sql)}
 
-    # -- scores ----------------------------------------------------------------------
-
-    def put_score(
-        self,
-        image_sha256: str,
-        metric: str,
-        metric_version: str,
-        value: float | None,
-        *,
-        reference_sha256: str = "",
-        error: str | None = None,
-        seconds: float | None = None,
-    ) -> None:
-        """Store a score keyed by image content, metric, metric version and reference."""
-        with self.transaction():
-            self._db.execute(
-                "INSERT INTO scores(image_sha256, metric, metric_version, reference_sha256, value, "
-                "error, seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT(image_sha256, metric, metric_version, reference_sha256) DO UPDATE SET "
-                "value = excluded.value, error = excluded.error, seconds = excluded.seconds, "
-                "created_at = excluded.created_at",
-                [
-                    image_sha256,
-                    metric,
-                    metric_version,
-                    reference_sha256,
-                    value,
-                    error,
-                    seconds,
-                    now(),
-                ],
-            )
-
-    def score(
-        self, image_sha256: str, metric: str, metric_version: str, reference_sha256: str = ""
-    ) -> dict[str, Any] | None:
-        rows = list(
-            self._db.query(
-                "SELECT * FROM scores WHERE image_sha256 = ? AND metric = ? AND metric_version = ? "
-                "AND reference_sha256 = ?",
-                [image_sha256, metric, metric_version, reference_sha256],
-            )
-        )
-        return rows[0] if rows else None
-
-    def scores_with_images(self) -> list[dict[str, Any]]:
-        """Every stored score beside the first image of its content and of its reference.
-
-        Keys: metric, metric_version, value, error, image_sha256, reference_sha256, and
-        image_id, image (name), kind, reference (name): None where that image is not here.
-        """
-        return list(self._db.query(_SCORES_WITH_IMAGES))
-
     # -- view state ------------------------------------------------------------------
 
     def view_state(self, view: str) -> dict[str, Any] | None:
@@ -552,36 +491,3 @@ class Project:
                 "ON CONFLICT(view) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
                 [view, _dumps(state), now()],
             )
-
-    # -- summary ---------------------------------------------------------------------
-
-    def counts(self) -> dict[str, int]:
-        tables = ("images", "methods", "runs", "results", "scores")
-        return {t: int(self._db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
-
-    def info(self) -> dict[str, Any]:
-        """The stable summary ``iris info --json`` prints (documented in the README)."""
-        meta = self.meta()
-        by_kind = {
-            row["kind"]: row["n"]
-            for row in self._db.query(
-                "SELECT kind, count(*) AS n FROM images GROUP BY kind ORDER BY kind"
-            )
-        }
-        runs_by_status = {
-            row["status"]: row["n"]
-            for row in self._db.query(
-                "SELECT status, count(*) AS n FROM runs GROUP BY status ORDER BY status"
-            )
-        }
-        return {
-            "path": str(self.path),
-            "name": self.name,
-            "id": meta.get("id", ""),
-            "schema_version": schema_version(self._db.conn),
-            "created_at": meta.get("created_at", ""),
-            "created_by": meta.get("created_by", ""),
-            "counts": self.counts(),
-            "images_by_kind": by_kind,
-            "runs_by_status": runs_by_status,
-        }
