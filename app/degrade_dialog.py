@@ -305,7 +305,7 @@ class DegradeDialog(QDialog):
         self.source_label.setText(
             f"Preview of: {self.images[0].name}"
             if self.images
-            else "Select an image in the project"
+            else "Pick an image in the project"
         )
         self.schedule_preview()
 

@@ -106,7 +106,7 @@ def plot_data(
     shown = iterative or others
     data = PlotData()
     if iterative and others:
-        data.note = f"{len(others)} restore run(s)  select them on their own:not drawn: choose them on their own: select them on their own"
+        data.note = f"{len(others)} restore run(s) not drawn: choose them on their own"
     if not iterative and others:
         keys, data.categories = categories_of(others, names)
         data.x_label = "input image"
