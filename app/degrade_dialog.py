@@ -303,9 +303,7 @@ class DegradeDialog(QDialog):
         )
         self.apply_button.setEnabled(count > 0)
         self.source_label.setText(
-            f"Preview of: {self.images[0].name}"
-            if self.images
-            else "Pick an image in the project"
+            f"Preview of: {self.images[0].name}" if self.images else "Pick an image in the project"
         )
         self.schedule_preview()
 
