@@ -66,13 +66,13 @@ def open_initial_project(window, explicit: str | None, sample: bool = False) -> 
     from core.paths import is_project
 
     if sample:
-        return window.open_sample_project()
+        return window.open_sample_project(background=True)
     if explicit:
         return window.open_project(explicit)
     last = window.settings.last_project
     if last and is_project(last) and window.open_project(last):
         return True
-    return window.open_sample_project()
+    return window.open_sample_project(background=True)  # built on the worker, window live
 
 
 def launch(

@@ -133,7 +133,9 @@ class MainWindow(QMainWindow):
         self._action(
             file_menu, "&Open Project...", self.open_project_dialog, QKeySequence.StandardKey.Open
         )
-        self._action(file_menu, "Open &Sample Project", self.open_sample_project)
+        self._action(
+            file_menu, "Open &Sample Project", lambda: self.open_sample_project(background=True)
+        )
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
@@ -205,9 +207,26 @@ class MainWindow(QMainWindow):
         if self.project is not None and (images := self.project.images()):
             self.browser.select_image(images[0].id)
 
-    def open_sample_project(self) -> bool:
-        from core.sample_project import ensure_sample_project
+    def open_sample_project(self, *, background: bool = False) -> bool:
+        """Open the sample project, building it first if needed.
 
+        With ``background`` a missing sample is built on the compute worker (a few
+        seconds) while the window stays live, and opens when it is ready.
+        """
+        from core.paths import is_project, user_data_dir
+        from core.sample_project import SAMPLE_DIR_NAME, ensure_sample_project
+
+        if background and not is_project(user_data_dir() / SAMPLE_DIR_NAME):
+            self.show_status("Building the sample project (a few seconds)...", 30_000)
+            self.job_owner("sample").start(
+                _build_sample_job,
+                name="Building the sample project",
+                on_done=self.open_project,
+                on_failed=lambda message: self.report_error(
+                    "Cannot build the sample project", message
+                ),
+            )
+            return True
         try:
             path = ensure_sample_project()
         except (IrisError, OSError) as exc:
@@ -460,3 +479,10 @@ class MainWindow(QMainWindow):
             self.project.close()
             self.project = None
         super().closeEvent(event)
+
+
+def _build_sample_job(*, progress, cancel) -> Path:
+    """The sample project's folder, built on the compute worker when it is missing."""
+    from core.sample_project import ensure_sample_project
+
+    return ensure_sample_project()

@@ -151,3 +151,24 @@ def test_job_progress_and_cancel_button(qtbot, window):
         pass
     assert handle.state == "cancelled"
     qtbot.waitUntil(lambda: not window.cancel_button.isEnabled(), timeout=2000)
+
+
+def test_first_launch_builds_the_sample_on_the_worker_with_the_window_live(qtbot, window):
+    from core.paths import is_project, user_data_dir
+    from core.sample_project import SAMPLE_DIR_NAME
+
+    assert not is_project(user_data_dir() / SAMPLE_DIR_NAME)
+    ticks = []
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(20)
+    assert window.open_sample_project(background=True)
+    assert window.project is None  # still building: the call returned at once
+    assert "Building the sample" in window.job_label.text() or window.worker.active_jobs()
+    qtbot.waitUntil(lambda: window.project is not None, timeout=120_000)
+    timer.stop()
+    assert len(ticks) > 10  # the event loop ran while the sample was built
+    assert window.project.path == (user_data_dir() / SAMPLE_DIR_NAME).resolve()
+    assert window.browser.grid.count() > 0
