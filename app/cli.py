@@ -33,6 +33,7 @@ COMMAND_MODULES = [
     "app.commands.compare",
     "app.commands.degrade",
     "app.commands.depth",
+    "app.commands.evaluate",
     "app.commands.annotations",
     "app.commands.score",
     "app.commands.gaps",

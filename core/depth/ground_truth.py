@@ -123,3 +123,36 @@ def resize_to_shape(values: np.ndarray, shape: tuple[int, int], filter: str) -> 
     if values.ndim == 3:
         clean = clean[..., None]
     return np.where(clean, blended, nearest).astype(np.float32)
+
+
+def _by_stem(folder: Path) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        if path.stem in found:
+            raise IrisError(f"{folder}: {found[path.stem].name} and {path.name} share a name")
+        found[path.stem] = path
+    return found
+
+
+def pair_paths(pred: str | Path, gt: str | Path) -> tuple[list[tuple[Path, Path]], list[str]]:
+    """(prediction, ground truth) pairs, and the names left without a partner.
+
+    Two files are one pair; two folders pair their files by name without the
+    suffix (``a.png`` with ``a.npy``). A file with a folder is refused.
+    """
+    pred, gt = Path(pred), Path(gt)
+    for path in (pred, gt):
+        if not path.exists():
+            raise IrisError(f"{path}: no such file or folder")
+    if pred.is_dir() != gt.is_dir():
+        raise IrisError(f"{pred} and {gt}: give two files or two folders")
+    if not pred.is_dir():
+        return [(pred, gt)], []
+    preds, truths = _by_stem(pred), _by_stem(gt)
+    pairs = [(preds[stem], truths[stem]) for stem in preds if stem in truths]
+    unpaired = sorted(set(preds).symmetric_difference(truths))
+    if not pairs:
+        raise IrisError(f"{pred} and {gt}: no file names in common")
+    return pairs, unpaired
