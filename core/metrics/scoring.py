@@ -5,6 +5,12 @@ SHA-256) in the project's ``scores`` table the moment it is computed; asking
 again returns the stored value without loading the metric or the pixels. The
 functions follow the long-work contract (``progress``, ``cancel``) so the
 GUI's compute worker, the CLI and the tests call them alike.
+
+Full-reference pairs of different sizes are brought to one size by an
+alignment policy (``align``: resize, crop or none, see
+:mod:`core.metrics.alignment`); the policy is folded into the metric version
+of such pairs (:func:`~core.metrics.alignment.aligned_version`) and every FR
+row names it (``ScoreRow.align``).
 """
 
 from __future__ import annotations
@@ -24,6 +30,16 @@ from core.errors import IrisError
 from core.hashing import sha256_of
 from core.imageio import load_image
 from core.jobs import ProgressFn, check_cancelled, no_progress
+from core.metrics.alignment import (
+    DEFAULT_FILTER,
+    DEFAULT_POLICY,
+    AlignmentError,
+    align,
+    aligned_version,
+    check_policy,
+    policy_label,
+    size_error,
+)
 from core.metrics.catalogue import metric_info
 from core.metrics.engine import load_metric, metric_version, score_pixels
 from core.metrics.references import Reference, resolve_reference
@@ -45,6 +61,7 @@ class ScoreRow:
     cached: bool = False
     error: str | None = None
     seconds: float = 0.0
+    align: str = ""  # the alignment policy of a full-reference score, e.g. "resize:bicubic"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -94,11 +111,18 @@ def score_files(
     reference: str | Path | None = None,
     device: str = "auto",
     config: WeightsConfig | None = None,
+    align_policy: str = DEFAULT_POLICY,
+    align_filter: str = DEFAULT_FILTER,
     progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> ScoreReport:
-    """Score image files (no project, no cache); FR metrics compare with ``reference``."""
+    """Score image files (no project, no cache); FR metrics compare with ``reference``.
+
+    A file of another size than the reference is aligned to it by ``align_policy``
+    with ``align_filter`` (see :mod:`core.metrics.alignment`).
+    """
     infos = [metric_info(m) for m in metrics]
+    label = policy_label(align_policy, align_filter)
     if reference is None and any(i.full_reference for i in infos):
         names = ", ".join(i.name for i in infos if i.full_reference)
         raise IrisError(f"full-reference metrics ({names}) need a reference image (--ref)")
@@ -118,9 +142,13 @@ def score_files(
             row = ScoreRow(str(path), info.name, None, sha256_of(data))
             if fr:
                 row.reference, row.reference_sha256 = str(reference), ref_sha
+                row.align = label
             try:
-                refs = [ref_pixels] if fr else None
-                row.value = score_pixels(models[info.name], [pixels], refs)[0]
+                target, refs = pixels, None
+                if fr:
+                    target, ref = align(pixels, ref_pixels, align_policy, align_filter)
+                    refs = [ref]
+                row.value = score_pixels(models[info.name], [target], refs)[0]
             except Exception as exc:  # one image's failure (size mismatch) is its row's error
                 row.error = f"{type(exc).__name__}: {exc}"
             row.seconds = time.perf_counter() - start
@@ -151,6 +179,8 @@ def score_project(
     config: WeightsConfig | None = None,
     batch: int | None = None,
     compute: bool = True,
+    align_policy: str = DEFAULT_POLICY,
+    align_filter: str = DEFAULT_FILTER,
     progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> ScoreReport:
@@ -163,33 +193,44 @@ def score_project(
     applies to full-reference metrics; an image without that reference gets a row
     with an error instead of a value. Images still to score go through each metric
     in batches of equal-size images (``batch``; default 8 on CUDA, 1 on the CPU).
+    An image of another size than its reference is aligned to it by
+    ``align_policy``/``align_filter``; that pair's score is cached under the
+    metric version with the policy folded in (equal-size pairs keep the bare one).
     """
     infos = [metric_info(m) for m in metrics]
     versions = {i.name: metric_version(i.name) for i in infos}
+    policy = check_policy(align_policy)
+    label = policy_label(align_policy, align_filter)
+    alignment = (align_policy, align_filter)
     report = ScoreReport()
     with Project.open(project_dir) as project:
         images = _project_images(project, image_ids, run)
-        pending: dict[str, list[tuple[ScoreRow, Any, Reference | None]]] = {}
+        pending: dict[str, list[tuple[ScoreRow, Any, Reference | None, str]]] = {}
         for image in images:
             check_cancelled(cancel)
             for info in infos:
                 row = ScoreRow(image.name, info.name, None, image.sha256, image.id)
                 report.rows.append(row)
                 ref: Reference | None = None
+                version = versions[info.name]
                 if info.full_reference:
                     ref = resolve_reference(project, image, reference) if reference else None
                     if ref is None:
                         row.error = f"no {reference or 'reference'} image for {image.name}"
                         continue
                     row.reference, row.reference_sha256 = ref.label, ref.sha256
-                stored = project.score(
-                    image.sha256, info.name, versions[info.name], row.reference_sha256
-                )
+                    row.align = label
+                    size = (image.width, image.height)
+                    if size != ref.size and not policy.aligns:
+                        row.error = str(size_error(size, ref.size))
+                        continue
+                    version = aligned_version(version, size, ref.size, *alignment)
+                stored = project.score(image.sha256, info.name, version, row.reference_sha256)
                 if stored is not None and stored["error"] is None:
                     row.value, row.cached = stored["value"], True
                     report.cached += 1
                 else:
-                    pending.setdefault(info.name, []).append((row, image, ref))
+                    pending.setdefault(info.name, []).append((row, image, ref, version))
         total = sum(len(items) for items in pending.values())
         if not total or not compute:
             progress(len(images), len(images))
@@ -203,11 +244,11 @@ def score_project(
             for start in range(0, len(items), size):
                 check_cancelled(cancel)
                 chunk = items[start : start + size]
-                _score_chunk(project, model, chunk, pixels)
-                for row, _image, _ref in chunk:
+                _score_chunk(project, model, chunk, pixels, alignment)
+                for row, _image, _ref, version in chunk:
                     if row.value is not None:
                         project.put_score(
-                            row.sha256, name, versions[name], row.value,
+                            row.sha256, name, version, row.value,
                             reference_sha256=row.reference_sha256, seconds=row.seconds,
                         )  # fmt: skip
                 report.computed += len(chunk)
@@ -216,29 +257,41 @@ def score_project(
     return report
 
 
-def _score_chunk(project: Project, model: Any, chunk: list, cache: _PixelCache) -> None:
-    """Score a few rows in one call; when the batch fails, score them one by one."""
+def _score_chunk(
+    project: Project,
+    model: Any,
+    chunk: list,
+    cache: _PixelCache,
+    alignment: tuple[str, str] = (DEFAULT_POLICY, DEFAULT_FILTER),
+) -> None:
+    """Score a few rows in one call; when the batch fails, score them one by one.
+
+    Full-reference pairs are aligned (``alignment`` = policy, filter) first; a pair
+    the policy refuses fails like any other one image: its row's error.
+    """
     start = time.perf_counter()
     try:
         targets = [
-            cache.get(i.sha256, lambda i=i: project.load_pixels(i).pixels) for _, i, _ in chunk
+            cache.get(i.sha256, lambda i=i: project.load_pixels(i).pixels) for _, i, _, _ in chunk
         ]
         refs = None
         if chunk[0][2] is not None:
-            refs = [cache.get(r.sha256, lambda r=r: _load_ref(project, r)) for _, _, r in chunk]
+            refs = [cache.get(r.sha256, lambda r=r: _load_ref(project, r)) for _, _, r, _ in chunk]
+            pairs = [align(t, r, *alignment) for t, r in zip(targets, refs, strict=True)]
+            targets, refs = [p[0] for p in pairs], [p[1] for p in pairs]
         values = score_pixels(model, targets, refs, batch=len(chunk))
-    except IrisError:
-        raise
     except Exception as exc:
+        if isinstance(exc, IrisError) and not isinstance(exc, AlignmentError):
+            raise
         if len(chunk) > 1:
             for item in chunk:
-                _score_chunk(project, model, [item], cache)
+                _score_chunk(project, model, [item], cache, alignment)
             return
         chunk[0][0].error = f"{type(exc).__name__}: {exc}"
         chunk[0][0].seconds = time.perf_counter() - start
         return
     seconds = (time.perf_counter() - start) / len(chunk)
-    for (row, _image, _ref), value in zip(chunk, values, strict=True):
+    for (row, _image, _ref, _version), value in zip(chunk, values, strict=True):
         row.value, row.seconds = value, seconds
 
 

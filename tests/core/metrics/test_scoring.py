@@ -99,7 +99,8 @@ def test_batched_scoring_equals_one_at_a_time_and_isolates_failures(tmp_path):
     single = score_project(tmp_path / "one", ["niqe", "psnr"], run="replicate-0-1",
                            reference="step0", device="cpu", batch=1)  # fmt: skip
     batched = score_project(tmp_path / "batched", ["niqe", "psnr"], image_ids=ids,
-                            reference=str(ids[0]), device="cpu", batch=4)  # fmt: skip
+                            reference=str(ids[0]), device="cpu", batch=4,
+                            align_policy="none")  # fmt: skip
     by_key = {(r.sha256, r.metric): r.value for r in single.rows}
     step_rows = [r for r in batched.rows if r.image_id != odd.id and r.metric == "niqe"]
     assert len(step_rows) == 6
@@ -107,4 +108,5 @@ def test_batched_scoring_equals_one_at_a_time_and_isolates_failures(tmp_path):
         assert row.value == pytest.approx(by_key[(row.sha256, "niqe")], rel=1e-5)
     odd_psnr = next(r for r in batched.rows if r.image_id == odd.id and r.metric == "psnr")
     assert odd_psnr.value is None and odd_psnr.error  # 100 px vs a 128 px reference: its own error
+    assert "100x100" in odd_psnr.error and "128x128" in odd_psnr.error
     assert all(r.value is not None for r in batched.rows if r.image_id != odd.id)
