@@ -35,6 +35,31 @@ def metric_options(*, metrics_required: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+def align_options() -> argparse.ArgumentParser:
+    """Parent parser: ``--align`` and ``--align-filter``, how full-reference pairs of two sizes meet.
+
+    The choices come from :mod:`core.metrics.alignment`'s registries (no numpy at parse time).
+    """
+    from core.metrics.alignment import DEFAULT_FILTER, DEFAULT_POLICY, FILTERS, POLICIES
+
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument(
+        "--align",
+        choices=list(POLICIES),
+        default=DEFAULT_POLICY,
+        help="full-reference images of another size than the reference: "
+        + "; ".join(f"{p.name}: {p.help}" for p in POLICIES.values())
+        + f" (default: {DEFAULT_POLICY})",
+    )
+    parser.add_argument(
+        "--align-filter",
+        choices=list(FILTERS),
+        default=DEFAULT_FILTER,
+        help=f"Pillow resize filter of --align resize and crop (default: {DEFAULT_FILTER})",
+    )
+    return parser
+
+
 def metric_parents(*, metrics_required: bool = True) -> list[argparse.ArgumentParser]:
     """Every flag a metric command shares: metrics, weights, downloads, ``--device``, ``--json``."""
     return [metric_options(metrics_required=metrics_required), device_option(), json_option()]

@@ -7,7 +7,12 @@ import json
 import sys
 
 from app.commands.common import project_option
-from app.commands.metrics_common import apply_weights_options, metric_list, metric_parents
+from app.commands.metrics_common import (
+    align_options,
+    apply_weights_options,
+    metric_list,
+    metric_parents,
+)
 from app.commands.score_dataset import add_dataset_arguments, run_dataset
 from core.errors import IrisError
 
@@ -15,10 +20,15 @@ from core.errors import IrisError
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "score",
-        parents=[project_option(required=False), *metric_parents(metrics_required=False)],
+        parents=[
+            project_option(required=False),
+            *metric_parents(metrics_required=False),
+            align_options(),
+        ],
         help="score images with pyiqa metrics (files, or a project's images and runs)",
         description=(
-            "Without --project, score image files (full-reference metrics compare with --ref). "
+            "Without --project, score image files (full-reference metrics compare with --ref; "
+            "an image of another size is resized to the reference's, see --align). "
             "With --project, score its images (given ids or names, a --run's outputs, or all); "
             "scores are stored in the project and never computed twice. "
             "With --dataset, score a whole folder tree or project into a results file, "
@@ -32,7 +42,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument(
         "--ref",
         metavar="REF",
-        help="reference for full-reference metrics: a file; with --project also input, "
+        help="reference for full-reference metrics: a file; with --project also input "
+        "(for a step: the run's input, step 0), previous (the image it was made from), "
         "step0, step1, clean or an image id",
     )
     parser.add_argument("--list", action="store_true", help="list the metrics and exit")
@@ -69,7 +80,8 @@ def _print(report, as_json: bool) -> None:
         return
     for row in report.rows:
         value = f"{row.value:.6g}" if row.value is not None else f"error: {row.error}"
-        print(f"{row.image}\t{row.metric}\t{value}")
+        align = f"\talign={row.align}" if row.align else ""
+        print(f"{row.image}\t{row.metric}\t{value}{align}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -88,7 +100,14 @@ def run(args: argparse.Namespace) -> int:
             raise IrisError("--run needs --project")
         from core.metrics.scoring import score_files
 
-        report = score_files(args.images, metrics, reference=args.ref, device=args.device)
+        report = score_files(
+            args.images,
+            metrics,
+            reference=args.ref,
+            device=args.device,
+            align_policy=args.align,
+            align_filter=args.align_filter,
+        )
     else:
         from core.metrics.scoring import score_project
         from core.project.lookup import resolve_images
@@ -101,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
             run=args.run_name,
             reference=args.ref,
             device=args.device,
+            align_policy=args.align,
+            align_filter=args.align_filter,
         )
     _print(report, args.json)
     failed = [row for row in report.rows if row.error]

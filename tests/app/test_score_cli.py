@@ -57,6 +57,22 @@ def test_score_files_json_with_reference(tmp_path):
     assert rows[0]["value"] > 60 and rows[2]["value"] < 30 and rows[1]["reference"] is None
 
 
+def test_score_files_of_another_size_under_each_align_policy(tmp_path):
+    ref = _png(tmp_path / "ref.png", texture(32, seed=3))
+    out = _png(tmp_path / "out.png", texture(64, seed=3))
+    resized = iris("score", out, "--ref", ref, "--metrics", "psnr", "--json")
+    assert resized.returncode == 0, resized.stderr
+    (row,) = json.loads(resized.stdout)["rows"]
+    assert row["align"] == "resize:bicubic" and row["value"] > 20
+    crop = iris("score", out, "--ref", ref, "--metrics", "psnr", "--align", "crop",
+                "--align-filter", "lanczos")  # fmt: skip
+    assert crop.returncode == 0 and crop.stdout.strip().endswith("align=crop:lanczos")
+    refused = iris("score", out, "--ref", ref, "--metrics", "psnr", "--align", "none")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "64x64" in refused.stderr and "32x32" in refused.stderr
+    assert "AssertionError" not in refused.stderr + refused.stdout
+
+
 def test_missing_weights_one_line_error_naming_the_file(tmp_path):
     a = _png(tmp_path / "a.png", texture(40))
     start = time.perf_counter()
