@@ -55,9 +55,15 @@ class JobOwner(QObject):
         partial_to: str | None = None,
         changes: ProjectChange = ProjectChange.NONE,
         **kwargs: Any,
-    ) -> JobHandle:
-        """Cancel the previous job, then submit ``fn``; returns the new job's handle."""
+    ) -> JobHandle | None:
+        """Cancel the previous job, then submit ``fn``; returns the new job's handle.
+
+        Returns None once the worker is shut down (a view's timer firing while the
+        application closes): there is nobody left to run it or to show its result.
+        """
         self.cancel()
+        if not self.worker.is_running():
+            return None
         handle = self.worker.submit(fn, *args, name=name, partial_to=partial_to, **kwargs)
         self.handle = handle
 

@@ -42,6 +42,7 @@ from app.metrics_data import (
 )
 from app.session import ProjectChange
 from app.views import ViewContext
+from core.metrics.alignment import POLICIES
 from widgets.heatmap import EMPTY_TEXT as HEATMAP_EMPTY
 from widgets.heatmap import Heatmap
 from widgets.metric_plot import EMPTY_TEXT as PLOT_EMPTY
@@ -50,7 +51,7 @@ from widgets.plot_export import file_filter, suggested_name, with_suffix
 from widgets.score_table import ScoreTable
 
 DEFAULT_METRICS = "niqe,brisque,piqe,entropy"
-REFERENCES = ("(none)", "input", "step1", "step0", "clean")
+REFERENCES = ("(none)", "input", "previous", "step1", "step0", "clean")
 GAP_CHOICES = ("largest", "5", "10", "20")
 CONTROLS_WIDTH = 270
 NO_STORED = (
@@ -86,6 +87,12 @@ class PlotsView(QWidget):
         self.reference = QComboBox()
         self.reference.addItems(list(REFERENCES))
         self.reference.setToolTip("Reference image of full-reference metrics (PSNR, SSIM, ...)")
+        self.align = QComboBox()
+        self.align.addItems(list(POLICIES))
+        self.align.setToolTip(
+            "Full-reference images of another size than the reference: resize (bicubic) "
+            "to its size, crop to the box they show, or refuse"
+        )
         self.normalized = QCheckBox("Normalized [0, 100], higher = better")
         self.band = QCheckBox("Group mean and +-1 sd band")
         self.gap_step = QComboBox()
@@ -122,6 +129,7 @@ class PlotsView(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Metrics", self.metric_edit)
         form.addRow("Reference", self.reference)
+        form.addRow("Size alignment", self.align)
         form.addRow(self.normalized)
         form.addRow(self.band)
         form.addRow("Heatmap gap", self.gap_step)
@@ -230,6 +238,7 @@ class PlotsView(QWidget):
             runs,
             metrics,
             reference=None if reference == "(none)" else reference,
+            align_policy=self.align.currentText(),
             compute=False,
             name="Read stored scores",
             on_done=lambda found, m=metrics: self._show_stored_series(*found, m),
@@ -270,6 +279,7 @@ class PlotsView(QWidget):
             runs,
             self.metrics,
             reference=None if reference == "(none)" else reference,
+            align_policy=self.align.currentText(),
             device=settings.device,
             config=settings.weights_config(),
             name="Score runs",

@@ -88,6 +88,8 @@ def collect_series(
     device: str = "auto",
     config: WeightsConfig | None = None,
     compute: bool = True,
+    align_policy: str = "resize",
+    align_filter: str = "bicubic",
     progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> list[RunSeries]:
@@ -115,6 +117,8 @@ def collect_series(
             device=device,
             config=config,
             compute=compute,
+            align_policy=align_policy,
+            align_filter=align_filter,
             progress=inner,
             cancel=cancel,
         )

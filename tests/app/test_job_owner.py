@@ -80,3 +80,13 @@ def test_failures_reach_only_the_current_job_callback(qtbot, worker):
         pass
     assert messages == ["the input is not an image"]
     assert threading.active_count() >= 1
+
+
+def test_a_job_started_after_shutdown_is_dropped(qapp):
+    from app.worker import ComputeWorker
+
+    worker = ComputeWorker()
+    assert worker.shutdown(10_000)
+    owner = JobOwner(worker)
+    assert owner.start(slow_job, 1, name="late timer") is None
+    assert not owner.busy
