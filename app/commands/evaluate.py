@@ -18,9 +18,15 @@ RESIZE_HELP = "filter bringing the decoded map to the ground truth's size (defau
 
 
 def add_parser(subparsers) -> None:
-    from core.depth.defaults import DEFAULT_MAX_PATH_DISTANCE
-    from core.depth.evaluate import ALIGNMENTS, DEFAULT_ALIGN, SPACES
-    from core.depth.ground_truth import DEFAULT_GT_SCALE, DEFAULT_RESIZE_FILTER, RESIZE_FILTERS
+    from core.depth.defaults import (  # numpy-free: building the parser stays light
+        ALIGN_NAMES,
+        ALIGN_SPACES,
+        DEFAULT_ALIGN,
+        DEFAULT_GT_SCALE,
+        DEFAULT_MAX_PATH_DISTANCE,
+        DEFAULT_RESIZE_FILTER,
+        RESIZE_FILTERS,
+    )
 
     parser = subparsers.add_parser(
         "evaluate", help="score decoded depth or normal maps against ground truth"
@@ -36,12 +42,12 @@ def add_parser(subparsers) -> None:
     depth.add_argument("--gt", required=True, metavar="GT", help="ground truth file or folder")
     depth.add_argument(
         "--align",
-        choices=list(ALIGNMENTS),
+        choices=list(ALIGN_NAMES),
         default=DEFAULT_ALIGN,
         help="fit before scoring (default %(default)s: metric depth, as the paper scores it)",
     )
     depth.add_argument(
-        "--space", choices=SPACES, default="depth", help="fit in depth or inverse depth"
+        "--space", choices=ALIGN_SPACES, default="depth", help="fit in depth or inverse depth"
     )
     depth.add_argument(
         "--gt-scale",

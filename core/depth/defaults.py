@@ -33,3 +33,12 @@ DEFAULT_HFOV_DEG = 60.0
 DEPTH_KINDS = ("z", "ray")
 DEFAULT_DEPTH_KIND = DEPTH_KINDS[0]
 COLOUR_MODES = ("photo", "depth", "normal")
+
+# Evaluation against ground truth (core/depth/evaluate.py, core/depth/ground_truth.py);
+# here so that `iris evaluate`'s parser lists them without importing numpy.
+ALIGN_NAMES = ("none", "median", "lstsq", "lstsq-shift")
+DEFAULT_ALIGN = "none"  # the Vision Banana paper evaluates metric depth (its Table 3)
+ALIGN_SPACES = ("depth", "inverse")
+DEFAULT_GT_SCALE = 1.0 / 1000.0  # metres per unit of an integer depth file (millimetres)
+RESIZE_FILTERS = ("nearest", "linear", "area")
+DEFAULT_RESIZE_FILTER = "nearest"  # keeps sky and masked pixels exact, blends no depth edges

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.depth.defaults import ALIGN_NAMES, ALIGN_SPACES, DEFAULT_ALIGN
 from core.errors import IrisError
 
 METRICS = ("abs_rel", "sq_rel", "rmse", "rmse_log", "log10", "delta1", "delta2", "delta3")
-DEFAULT_ALIGN = "none"
-SPACES = ("depth", "inverse")
+SPACES = ALIGN_SPACES
 MIN_DEPTH = 1e-3  # an aligned prediction is clipped here (a shift may push it to <= 0)
 _MIN_INVERSE = 1e-6  # disparity floor before inverting (a million metres)
 
@@ -68,6 +68,7 @@ ALIGNMENTS: dict[str, Callable[[np.ndarray, np.ndarray], tuple[float, float]]] =
     "lstsq": _fit_scale,
     "lstsq-shift": _fit_scale_shift,
 }
+assert tuple(ALIGNMENTS) == ALIGN_NAMES  # the CLI lists the names without importing numpy
 
 
 @dataclass(frozen=True)

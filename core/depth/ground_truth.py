@@ -15,11 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from core.depth.defaults import DEFAULT_GT_SCALE, RESIZE_FILTERS
 from core.errors import IrisError
-
-DEFAULT_GT_SCALE = 1.0 / 1000.0  # metres per unit of an integer depth file (millimetres)
-RESIZE_FILTERS = ("nearest", "linear", "area")
-DEFAULT_RESIZE_FILTER = "nearest"  # keeps sky and masked pixels exact, blends no depth edges
 
 
 def _depth_from_npy(path: Path, scale: float) -> np.ndarray:
