@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
-from core.naming import ProjectNames
-from core.provenance import Provenance
 from widgets.thumbnail_grid import ThumbnailGrid, ThumbnailItem
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from core.naming import ProjectNames
     from core.project import ImageRecord, Project, RunRecord
 
 FILTERS = {
@@ -62,7 +61,7 @@ class ProjectBrowser(QWidget):
         self._runs: dict[str, RunRecord] = {}
         self._rebuilding = False
         self._reporting = False
-        self.names = ProjectNames()
+        self.names: ProjectNames | None = None  # read with the project (naming loads then)
         self.filter = QComboBox()
         self.filter.addItems(list(FILTERS))
         self.filter.currentTextChanged.connect(lambda _text: self.refresh())
@@ -117,6 +116,8 @@ class ProjectBrowser(QWidget):
             self.grid.set_items([])
             self.summary.setText("No project open")
             return
+        from core.naming import ProjectNames
+
         self.names = ProjectNames.read(self.project)
         wanted = FILTERS[self.filter.currentText()]
         if wanted == "runs":
@@ -125,6 +126,8 @@ class ProjectBrowser(QWidget):
             images = self.project.images(kind=wanted)
             self._runs = {}
             self._images = {image.id: image for image in images}
+            from core.provenance import Provenance
+
             story = Provenance.read(self.project, self.names)
             items = []
             for image in images:
@@ -158,7 +161,7 @@ class ProjectBrowser(QWidget):
 
     def display_name(self, image: ImageRecord) -> str:
         """The image's short, unique name in this project (its stored name if unknown)."""
-        return self.names.images.get(image.id, image.name)
+        return self.names.images.get(image.id, image.name) if self.names else image.name
 
     def _on_selection(self, keys: list) -> None:
         if self._rebuilding:
