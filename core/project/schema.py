@@ -133,6 +133,24 @@ CREATE TABLE review_marks (
 );
 """
 
+V5_TAGS_AND_RATINGS = """
+CREATE TABLE image_tags (
+    image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (image_id, key)
+);
+CREATE INDEX image_tags_key_value ON image_tags(key, value);
+CREATE TABLE ratings (
+    image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    rater TEXT NOT NULL,
+    score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 5),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (image_id, rater)
+);
+"""
+
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
@@ -180,6 +198,11 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (2, "per-project view state (compare layout, crops)", _script(V2_VIEW_STATE)),
     (3, "annotations, their undo/redo event log, review marks", _script(V3_ANNOTATIONS)),
     (4, "one row per imported image content, enforced", _unique_imported_images),
+    (
+        5,
+        "study tags (key=value per image) and human ratings (0-5 per rater)",
+        _script(V5_TAGS_AND_RATINGS),
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -35,10 +35,12 @@ from core.project._sqlite_utils import sqlite_utils
 from core.project.blobs import BlobStore
 from core.project.kinds import ImageKind, MethodKind, ResultStatus, RunKind, RunStatus, checked
 from core.project.lifecycle import RunEnd, running
+from core.project.ratings import RatingStore
 from core.project.records import ImageRecord, ResultRecord, RunRecord
 from core.project.schema import SCHEMA_VERSION, migrate, schema_version
 from core.project.scores import ScoreStore
 from core.project.summary import ProjectSummary
+from core.project.tags import TagStore
 from core.version import __version__
 
 BUSY_TIMEOUT_MS = 30_000
@@ -63,7 +65,7 @@ def _dumps(value: dict[str, Any] | None) -> str:
         return json.dumps(_finite_or_none(value or {}), sort_keys=True, allow_nan=False)
 
 
-class Project(ScoreStore, ProjectSummary):
+class Project(ScoreStore, TagStore, RatingStore, ProjectSummary):
     """An open project. Use :meth:`open` or :meth:`create`; close it (or use ``with``)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
