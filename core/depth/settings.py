@@ -38,7 +38,9 @@ class DepthSettings:
     max_path_distance: float | None = DEFAULT_MAX_PATH_DISTANCE  # None: keep every pixel
     median: bool = False
     hfov_deg: float | None = None  # None: EXIF of the photo, else DEFAULT_HFOV_DEG
-    intrinsics: str | None = None  # "fx,fy,cx,cy" in pixels; wins over hfov_deg
+    # "fx,fy,cx,cy" in pixels of the depth map, or "fx,fy,cx,cy@WxH" given for a W x H image
+    # (the photo's, a dataset's) and rescaled to the map (core.depth.intrinsics); wins over hfov_deg
+    intrinsics: str | None = None
     depth_kind: str = DEFAULT_DEPTH_KIND
 
     def codec_params(self) -> dict:

@@ -56,6 +56,8 @@ class Intrinsics:
             fx, fy, cx, cy = (float(v) for v in text.split(","))
         except ValueError:
             raise IrisError(f"intrinsics {text!r} must be four numbers fx,fy,cx,cy") from None
+        if not all(math.isfinite(v) for v in (fx, fy, cx, cy)):
+            raise IrisError(f"intrinsics {text!r} must be finite numbers")
         if fx <= 0 or fy <= 0:
             raise IrisError(f"intrinsics {text!r}: fx and fy must be positive")
         return cls(fx, fy, cx, cy, width, height, "explicit")
@@ -88,9 +90,18 @@ def choose_intrinsics(
     hfov_deg: float | None = None,
     photo: str | Path | None = None,
 ) -> Intrinsics:
-    """Explicit intrinsics, else an explicit field of view, else the photo's EXIF, else 60 deg."""
+    """Explicit intrinsics, else an explicit field of view, else the photo's EXIF, else 60 deg.
+
+    Explicit intrinsics written ``"fx,fy,cx,cy@WxH"`` are given for a W x H image (the
+    photo's, a dataset's) and are rescaled to the depth map's ``width`` x ``height``.
+    """
     if intrinsics:
-        return Intrinsics.parse(intrinsics, width, height)
+        from core.depth.intrinsics import rescale_intrinsics, split_size
+
+        values, size = split_size(intrinsics)
+        if size is None or size == (width, height):
+            return Intrinsics.parse(values, width, height)
+        return rescale_intrinsics(Intrinsics.parse(values, *size), size, (width, height))
     if hfov_deg is not None:
         return Intrinsics.from_hfov(width, height, hfov_deg)
     if photo is not None and (f35 := exif_focal_35mm(photo)):
