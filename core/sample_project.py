@@ -140,24 +140,44 @@ def _annotate(project: Project, image_id: int, note: dict) -> None:
 
 
 def _build_depth_pair(project: Project, spec: dict) -> None:
-    """A rendered room: its photo, its true depth as a Vision Banana map, the truth as .npy.
+    """A rendered room: its photo, its true depth as a Vision Banana map, and its truth files.
 
     The names pair as the Depth view expects (``<name>_depth`` with ``<name>_photo``),
-    so selecting the map shows its point cloud coloured by the photo.
+    so selecting the map shows its point cloud coloured by the photo. Beside
+    ``iris.db``, ``depth-truth/`` holds the render's true depth (``.npy``, metres),
+    true normals (``.npy``, the normal maps' camera frame), its label map (an 8-bit
+    PNG of indices) with the classes' names and colours (``.json``); the map's
+    metadata names them, so the Depth view's evaluation finds them by itself. A
+    third image, ``<name>_segmentation``, is the label map painted in the class
+    colours, as a segmentation prompt asks a generator to paint it.
     """
     from PIL import Image
 
     from core.depth.codecs import make_codec
     from core.imageio.encode import encode_png
-    from core.sample_scene import render_scene
+    from core.sample_scene import CLASSES, label_colours, render_scene
 
     scene = render_scene(int(spec["width"]), int(spec["height"]), seed=int(spec["seed"]))
     codec = make_codec("vision-banana")
     name = spec["name"]
-    truth = Path(TRUTH_DIR) / f"{name}_depth.npy"
+    folder = Path(TRUTH_DIR)
     (project.path / TRUTH_DIR).mkdir(exist_ok=True)
+    truth = folder / f"{name}_depth.npy"
     np.save(project.path / truth, scene.depth)
+    normals = folder / f"{name}_normals.npy"
+    np.save(project.path / normals, scene.normals)
+    labels = folder / f"{name}_labels.png"
+    Image.fromarray(scene.labels).save(project.path / labels, "PNG")
+    classes = folder / f"{name}_classes.json"
+    class_colours = {class_name: list(colour) for class_name, colour in CLASSES}
+    (project.path / classes).write_text(json.dumps(class_colours, indent=1) + "\n")
     camera = {"hfov_deg": scene.hfov_deg, "depth": "z", "axes": "x right, y down, z forward"}
+    truth_meta = {
+        "true_depth": truth.as_posix(),
+        "true_normals": normals.as_posix(),
+        "true_labels": labels.as_posix(),
+        "classes": classes.as_posix(),
+    }
     buffer = io.BytesIO()
     photo_u8 = np.round(scene.photo * 255.0).astype(np.uint8)
     Image.fromarray(photo_u8).save(buffer, "JPEG", quality=int(spec.get("photo_quality", 92)))
@@ -180,12 +200,20 @@ def _build_depth_pair(project: Project, spec: dict) -> None:
             "codec_params": codec.params,
             "camera": camera,
             "photo_image_id": photo.id,
-            "true_depth": truth.as_posix(),
+            **truth_meta,
             "depth_range_m": [
                 round(float(scene.depth.min()), 3),
                 round(float(scene.depth.max()), 3),
             ],
         },
+    )
+    painted = label_colours(scene.labels).astype(np.float32) / 255.0
+    project.add_image_bytes(
+        encode_png(painted),
+        name=f"{name}_segmentation",
+        kind="imported",
+        source_path="core/sample_scene.py",
+        meta={"role": "segmentation map", "photo_image_id": photo.id, **truth_meta},
     )
 
 

@@ -5,7 +5,10 @@ encoded with the Vision Banana codec, the way a generator would paint it. The
 camera is the one the Depth view assumes when a photo has no EXIF (a 60 degree
 horizontal field of view, pixel centres at u + 0.5, OpenCV axes: x right, y
 down, z forward), so unprojecting the decoded map gives back the room's shape.
-Depth is the camera's z-depth in metres.
+Depth is the camera's z-depth in metres. The render also gives the true surface
+normals (in the camera frame of :mod:`core.depth.normals`: +x right, +y up, +z
+toward the camera) and a label map of its four surfaces (:data:`CLASSES`), so the
+sample can be evaluated as depth, as normals and as segmentation.
 """
 
 from __future__ import annotations
@@ -21,15 +24,36 @@ WALL_Z = 8.0  # the back wall, metres in front of the camera (world frame)
 SPHERE = ((0.95, CAMERA_HEIGHT - 0.55, 3.6), 0.55)  # centre, radius: it rests on the floor
 BOX = ((-0.9, CAMERA_HEIGHT - 0.4, 4.2), (0.5, 0.4, 0.45), 28.0)  # centre, half sizes, yaw deg
 LIGHT = np.array([-0.45, -0.8, -0.4])  # towards the light, world frame (y down: from above)
+# label -> (class name, colour a segmentation prompt would ask for); the label is the
+# index of the surface in render_scene's hit order
+CLASSES = (
+    ("floor", (255, 255, 0)),
+    ("wall", (0, 255, 255)),
+    ("sphere", (255, 0, 255)),
+    ("box", (255, 128, 0)),
+)
+OPENCV_TO_NORMALS = np.array([1.0, -1.0, -1.0])  # y down / z forward -> y up / z toward
 
 
 @dataclass(frozen=True)
 class SceneRender:
-    """The photo (H, W, 3) float32 in [0, 1], the z-depth (H, W) float32 metres, the camera."""
+    """The photo (H, W, 3) float32 in [0, 1], the z-depth (H, W) float32 metres, the camera.
+
+    ``normals`` (H, W, 3) float32 unit vectors in the normal maps' camera frame and
+    ``labels`` (H, W) uint8 indices into :data:`CLASSES` are the truth of the same render.
+    """
 
     photo: np.ndarray
     depth: np.ndarray
     hfov_deg: float
+    normals: np.ndarray
+    labels: np.ndarray
+
+
+def _tilt() -> np.ndarray:
+    """Camera -> world rotation about x: the optical axis points down by TILT_DEG."""
+    tilt = np.radians(TILT_DEG)
+    return np.array([[1, 0, 0], [0, np.cos(tilt), np.sin(tilt)], [0, -np.sin(tilt), np.cos(tilt)]])
 
 
 def _rays(width: int, height: int) -> np.ndarray:
@@ -37,9 +61,7 @@ def _rays(width: int, height: int) -> np.ndarray:
     f = (width / 2.0) / np.tan(np.radians(HFOV_DEG) / 2.0)
     u, v = np.meshgrid(np.arange(width) + 0.5, np.arange(height) + 0.5)
     cam = np.stack([(u - width / 2.0) / f, (v - height / 2.0) / f, np.ones_like(u)], axis=-1)
-    tilt = np.radians(TILT_DEG)  # rotate about x: the optical axis points down by TILT_DEG
-    rot = np.array([[1, 0, 0], [0, np.cos(tilt), np.sin(tilt)], [0, -np.sin(tilt), np.cos(tilt)]])
-    return cam @ rot.T
+    return cam @ _tilt().T
 
 
 def _plane(d: np.ndarray, axis: int, offset: float) -> np.ndarray:
@@ -113,4 +135,14 @@ def render_scene(width: int = 320, height: int = 240, seed: int = 7) -> SceneRen
     grain = np.random.default_rng(seed).normal(0, 0.012, size=d.shape)
     photo = np.clip(albedo * shade[..., None] + grain, 0, 1).astype(np.float32)
     depth = t.astype(np.float32)  # the rays' camera z is 1: t is the z-depth
-    return SceneRender(photo, depth, HFOV_DEG)
+    camera_normals = (normals @ _tilt()) * OPENCV_TO_NORMALS  # world -> camera (row vectors)
+    camera_normals /= np.linalg.norm(camera_normals, axis=-1, keepdims=True)
+    return SceneRender(
+        photo, depth, HFOV_DEG, camera_normals.astype(np.float32), which.astype(np.uint8)
+    )
+
+
+def label_colours(labels: np.ndarray) -> np.ndarray:
+    """(H, W, 3) uint8: each label painted in its class colour (what a segmentation prompt asks)."""
+    table = np.array([colour for _name, colour in CLASSES], dtype=np.uint8)
+    return table[labels]
