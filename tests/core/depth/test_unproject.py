@@ -135,5 +135,6 @@ def test_segmentation_colour_mask():
     assert mask[10:30, 10:30].all() and mask.sum() == 400
     assert colour_mask(image, "#ffff00", tolerance=30, clean=False)[2, 2]
     assert not colour_mask(image, (0, 0, 255), tolerance=30).any()
-    with pytest.raises(IrisError, match="R,G,B"):
-        colour_mask(image, "yellow")
+    assert colour_mask(image, "yellow", tolerance=30).sum() == 400  # a CSS colour name
+    with pytest.raises(IrisError, match="CSS name"):
+        colour_mask(image, "yellowish")
