@@ -33,6 +33,7 @@ from core.imageio import (
 from core.paths import DB_NAME
 from core.project._sqlite_utils import sqlite_utils
 from core.project.blobs import BlobStore
+from core.project.facts import FactStore
 from core.project.kinds import ImageKind, MethodKind, ResultStatus, RunKind, RunStatus, checked
 from core.project.lifecycle import RunEnd, running
 from core.project.ratings import RatingStore
@@ -65,7 +66,7 @@ def _dumps(value: dict[str, Any] | None) -> str:
         return json.dumps(_finite_or_none(value or {}), sort_keys=True, allow_nan=False)
 
 
-class Project(ScoreStore, TagStore, RatingStore, ProjectSummary):
+class Project(ScoreStore, TagStore, RatingStore, FactStore, ProjectSummary):
     """An open project. Use :meth:`open` or :meth:`create`; close it (or use ``with``)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
