@@ -1,6 +1,11 @@
 """The prompt library: shipped prompt sets (``resources/prompts/*.json``) plus a project's own.
 
-Shipped sets carry their citation. User prompts are saved in the project
+Shipped sets carry their citation, and each prompt its ``source`` (paper and figure or
+table) and whether it is ``verbatim`` (the paper's text character for character) or
+IRIS's own. A prompt's ``role`` is ``edit`` (sent to an editor with an image) or
+``judge`` (a judge's instruction, a template with ``{task}`` or ``{reasoning_summary}``);
+editors only ever see edit prompts. Benchmark prompts name their ``task`` and
+``language`` (RealIR-Bench's are bilingual). User prompts are saved in the project
 (``project_meta`` key ``user_prompts``, a JSON list) so they travel with it.
 A prompt is referred to by id (``LF3``, ``B100-REPLICA``, ``U1``); anything
 that is not a known id is used as the prompt text itself.
@@ -17,6 +22,8 @@ from core.errors import IrisError
 from resources import resource_path
 
 USER_PROMPTS_KEY = "user_prompts"
+EDIT = "edit"
+JUDGE = "judge"
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,10 @@ class Prompt:
     library: str = "user"
     citation: str = ""
     verbatim: bool = True
+    source: str = ""
+    role: str = "edit"
+    task: str = ""
+    language: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -47,6 +58,10 @@ def shipped_prompts() -> tuple[Prompt, ...]:
                     library=data["library"],
                     citation=data.get("citation", ""),
                     verbatim=bool(item.get("verbatim", data.get("verbatim", True))),
+                    source=item.get("source", ""),
+                    role=item.get("role", EDIT),
+                    task=item.get("task", ""),
+                    language=item.get("language", ""),
                 )
             )
     return tuple(prompts)
@@ -77,12 +92,14 @@ def save_user_prompt(project, text: str, prompt_id: str | None = None) -> Prompt
     return prompt
 
 
-def all_prompts(project=None) -> list[Prompt]:
-    return [*shipped_prompts(), *(user_prompts(project) if project is not None else [])]
+def all_prompts(project=None, role: str = EDIT) -> list[Prompt]:
+    """The edit prompts (or those of ``role``) shipped and saved in ``project``."""
+    shipped = [p for p in shipped_prompts() if p.role == role]
+    return [*shipped, *(user_prompts(project) if project is not None and role == EDIT else [])]
 
 
 def resolve_prompt(id_or_text: str, project=None) -> Prompt:
-    """The prompt with this id, or an ad-hoc prompt whose text is ``id_or_text``."""
+    """The edit prompt with this id, or an ad-hoc prompt whose text is ``id_or_text``."""
     key = id_or_text.strip()
     if not key:
         raise IrisError("an empty prompt was given")
@@ -90,3 +107,22 @@ def resolve_prompt(id_or_text: str, project=None) -> Prompt:
         if prompt.id.lower() == key.lower():
             return prompt
     return Prompt(id="", text=key, group="Ad hoc", library="")
+
+
+def judge_prompt(prompt_id: str) -> Prompt:
+    """The shipped judge prompt ``prompt_id``; an unknown id names the known ones."""
+    judges = all_prompts(role=JUDGE)
+    for prompt in judges:
+        if prompt.id.lower() == prompt_id.strip().lower():
+            return prompt
+    known = ", ".join(p.id for p in judges)
+    raise IrisError(f"unknown judge prompt {prompt_id!r}; known: {known}")
+
+
+def task_prompt(task: str, language: str = "en") -> Prompt:
+    """The benchmark's fixed prompt of ``task`` in ``language`` (RealIR-Bench: en or zh)."""
+    for prompt in shipped_prompts():
+        if prompt.task == task and prompt.language == language:
+            return prompt
+    tasks = sorted({p.task for p in shipped_prompts() if p.task})
+    raise IrisError(f"no {language!r} prompt for task {task!r}; tasks: {', '.join(tasks)}")

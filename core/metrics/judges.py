@@ -1,82 +1,92 @@
-"""Judges: RealIR-Bench's VLM severity rating (RS, LPS, FS) and the thought-summary LLM judge.
+"""Judges: RealIR-Bench's VLM severity rating (RS, LPS, FS) and Banana100's self-evaluation judge.
 
-- **RS**: a VLM rates the degradation severity of an image from 0 to 5
-  (5 = no visible degradation); RS = rating(restored) - rating(degraded input).
-  A manual rating may stand in for the VLM. **LPS** = LPIPS(restored, input);
-  **FS** = 0.2 x (1 - LPS) x RS (RealRestorer's Final Score).
-- **Self-evaluation delay** (Banana100): an LLM reads each step's reasoning
-  summary and answers whether it says the original image is noisy, pixelated
-  or shows visible artifacts; the first 'yes' step per run, and its mean and
-  standard deviation per run group.
+- **Severity** (RealRestorer, Appendix C.1, Fig. 9): a VLM rates how strongly an
+  image shows its task's degradation, 1-5 (5 = clean), from the Fig. 9 instruction
+  with ``{task}`` filled in (prompt ``RIR-SEVERITY``); the answer "Degradation Score: N"
+  is parsed strictly (:func:`core.metrics.realir.parse_degradation_score`) and an
+  answer it rejects is a *recorded failure* (value None, the answer kept), never 0.
+  RS = rating(restored) - rating(degraded input); LPS = LPIPS(restored, input);
+  FS = 0.2 x (1 - LPS) x RS. IRIS's earlier generic 0-5 prompt stays as the named
+  alternative ``IRIS-SEVERITY-0-5``. A person's rating (``manual``) may stand in.
+- **Self-evaluation delay** (Banana100, section 4.3, Fig. 8): an LLM reads each step's
+  reasoning summary with the Fig. 8 template (``B100-SELF-EVAL``, the summary at its
+  end) and answers yes or no; the first 'yes' step per run, and its mean and standard
+  deviation per run group. The paper's judge model (Gemini-3-flash) is the default.
 
-Gemini answers through :mod:`core.gemini.client` (same retries, cancel and
-endpoint override). Answers are stored in the project's ``scores`` table:
-ratings under ``judge:severity`` keyed by the image, thought verdicts under
-``judge:thought-noise`` keyed by the SHA-256 of the thought text; the
-metric version names the model and the prompt, so changing either asks again.
+The judge model is a choice: :data:`BACKENDS` maps ``gemini`` (through
+:mod:`core.gemini.client`: same retries, cancel and endpoint override) and ``local``
+(``core.local_models.vlm.ask``, a local VLM such as the paper's Qwen3-VL-8B-Instruct,
+imported on first use) to one ``ask(model, prompt, image, mime, cancel) -> str``.
+
+Storage: each judgement is a ``scores`` row (metric ``judge:severity`` keyed by the
+image content, ``judge:thought-noise`` keyed by the SHA-256 of the thought text) whose
+metric version names backend, model, prompt id and task, so changing any asks again;
+a rejected answer is stored with value None and the reason. The record of a severity
+judgement (backend, model, prompt id, task, answer text, rating) is kept beside it in
+the project's metadata under ``judgement:<metric>:<sha256>:<version>``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import fmean, stdev
+from typing import Any
 
 from core.errors import IrisError
 from core.jobs import ProgressFn, check_cancelled, no_progress
+from core.metrics.realir import (
+    TASK_TAG,
+    JudgeAnswerError,
+    Task,
+    fs_score,
+    parse_degradation_score,
+    parse_rating_0_5,
+    resolve_task,
+)
 from core.project import Project
 
+__all__ = [
+    "BACKENDS",
+    "SEVERITY_METRIC",
+    "THOUGHT_METRIC",
+    "JudgeAnswerError",
+    "fs_score",
+    "group_summary",
+    "judge_thoughts",
+    "parse_degradation_score",
+    "parse_yes_no",
+    "realir_scores",
+    "set_manual_rating",
+    "severity",
+]
+
 JUDGE_MODEL_ENV = "IRIS_JUDGE_MODEL"
-DEFAULT_JUDGE_MODEL = "gemini-2.5-flash"
+DEFAULT_SEVERITY_MODEL = "gemini-2.5-flash"  # IRIS's choice for the gemini backend
+PAPER_SEVERITY_MODEL = "Qwen3-VL-8B-Instruct"  # RealRestorer's judge (a local VLM)
+DEFAULT_THOUGHT_MODEL = "gemini-3-flash-preview"  # Banana100's "Gemini-3-flash" (section 4.3)
 SEVERITY_METRIC = "judge:severity"
 THOUGHT_METRIC = "judge:thought-noise"
 MANUAL = "manual"
+SEVERITY_PROMPT_ID = "RIR-SEVERITY"
+GENERIC_SEVERITY_PROMPT_ID = "IRIS-SEVERITY-0-5"
+THOUGHT_PROMPT_ID = "B100-SELF-EVAL"
+RECORD_KEY = "judgement:{metric}:{key}:{version}"
+ANSWER_KEEP = 2000  # characters of an answer kept in its record
 
-SEVERITY_PROMPT = (
-    "Rate how strongly this image is degraded by blur, noise, compression artifacts, moire, "
-    "low light, flare, reflection, haze or rain. Answer with one integer from 0 to 5: 5 means "
-    "no visible degradation, 0 means extremely severe degradation. Answer with the number only."
-)
-THOUGHT_PROMPT = (
-    "Below is the reasoning summary an image-editing model wrote while it edited an image.\n"
-    "---\n{thoughts}\n---\n"
-    "Does it mention that the original image is noisy, pixelated, or contains visible "
-    "artifacts? Answer with one word: yes or no."
-)
-
-
-def judge_model() -> str:
-    """The Gemini model that judges (``IRIS_JUDGE_MODEL``; default a text+vision model)."""
-    return os.environ.get(JUDGE_MODEL_ENV, "").strip() or DEFAULT_JUDGE_MODEL
+# How each severity prompt's answer is read: the paper's strictly, IRIS's own leniently.
+SEVERITY_PARSERS: dict[str, Callable[[str], int]] = {
+    SEVERITY_PROMPT_ID: parse_degradation_score,
+    GENERIC_SEVERITY_PROMPT_ID: parse_rating_0_5,
+}
 
 
-def _version(model: str, prompt: str) -> str:
-    return f"{model}|{hashlib.sha256(prompt.encode()).hexdigest()[:12]}"
-
-
-def parse_rating(text: str) -> int:
-    """The first integer 0-5 in a judge's answer; anything else is an error."""
-    match = re.search(r"(?<![\d.])([0-5])(?![\d.])", text)
-    if not match:
-        raise IrisError(f"the judge did not answer with a rating from 0 to 5: {text[:80]!r}")
-    return int(match.group(1))
-
-
-def parse_yes_no(text: str) -> bool:
-    """A judge's yes/no answer; an answer with neither word is an error."""
-    words = re.findall(r"[a-z]+", text.lower())
-    for word in words:
-        if word in ("yes", "no"):
-            return word == "yes"
-    raise IrisError(f"the judge did not answer yes or no: {text[:80]!r}")
-
-
-def _ask(prompt: str, image: bytes | None, mime: str, model: str, cancel) -> str:
+def _ask_gemini(model: str, prompt: str, image: bytes | None, mime: str, cancel) -> str:
     from core.gemini.client import EditRequest, generate_text
     from core.gemini.keys import api_key
 
@@ -93,9 +103,71 @@ def _ask(prompt: str, image: bytes | None, mime: str, model: str, cancel) -> str
     return generate_text(request, api_key(), cancel=cancel).text
 
 
-def fs_score(rs: float, lps: float) -> float:
-    """RealIR-Bench Final Score: 0.2 x (1 - LPS) x RS."""
-    return 0.2 * (1.0 - lps) * rs
+LOCAL_MISSING = (
+    "the 'local' judge needs IRIS's local-model runtime (core.local_models.vlm), "
+    "which this installation does not have; use --judge gemini"
+)
+
+
+def _ask_local(model: str, prompt: str, image: bytes | None, mime: str, cancel) -> str:
+    try:
+        from core.local_models import vlm
+    except ModuleNotFoundError as exc:
+        if exc.name in ("core.local_models", "core.local_models.vlm"):
+            raise IrisError(LOCAL_MISSING) from None
+        raise
+    return str(vlm.ask(model, prompt, image, mime, cancel))
+
+
+def _gemini_default(kind: str) -> str:
+    fallback = DEFAULT_THOUGHT_MODEL if kind == "thoughts" else DEFAULT_SEVERITY_MODEL
+    return os.environ.get(JUDGE_MODEL_ENV, "").strip() or fallback
+
+
+def _local_default(kind: str) -> str:
+    raise IrisError(
+        f"the local judge needs --model FOLDER (a vision-language model folder; the paper's "
+        f"severity judge is {PAPER_SEVERITY_MODEL})"
+    )
+
+
+@dataclass(frozen=True)
+class Backend:
+    """How a judge model is asked, and which model it uses when none is given."""
+
+    ask: Callable[[str, str, bytes | None, str, Any], str]
+    default_model: Callable[[str], str]
+
+
+BACKENDS: dict[str, Backend] = {
+    "gemini": Backend(_ask_gemini, _gemini_default),
+    "local": Backend(_ask_local, _local_default),
+}
+
+
+def backend(name: str) -> Backend:
+    if name not in BACKENDS:
+        raise IrisError(f"unknown judge {name!r}; known: {', '.join([*BACKENDS, MANUAL])}")
+    return BACKENDS[name]
+
+
+def judge_model(kind: str = "severity") -> str:
+    """The Gemini model that judges when none is given (``IRIS_JUDGE_MODEL`` first)."""
+    return _gemini_default(kind)
+
+
+def _version(judge: str, model: str, prompt_id: str, task: str, text: str) -> str:
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return f"{judge}:{model}|{prompt_id}|{task or '-'}|{digest}"
+
+
+def parse_yes_no(text: str) -> bool:
+    """Fig. 8's yes/no answer: its first word (quotes, case and punctuation ignored)."""
+    words = str(text).strip().lstrip("\"'“‘*`").split(None, 1)
+    first = words[0].strip(".,;:!\"'”’*`").lower() if words else ""
+    if first not in ("yes", "no"):
+        raise JudgeAnswerError(f"the answer does not start with yes or no: {str(text)[:120]!r}")
+    return first == "yes"
 
 
 def set_manual_rating(project_dir: str | Path, image_id: int, rating: float) -> None:
@@ -107,64 +179,174 @@ def set_manual_rating(project_dir: str | Path, image_id: int, rating: float) -> 
         project.put_score(image.sha256, SEVERITY_METRIC, MANUAL, float(rating))
 
 
+@dataclass
+class Judgement:
+    """One judge answer about one image: the rating, or why there is none."""
+
+    rating: float | None
+    judge: str
+    model: str
+    prompt_id: str
+    task: str
+    answer: str = ""
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rating": self.rating,
+            "judge": self.judge,
+            "model": self.model,
+            "prompt_id": self.prompt_id,
+            "task": self.task,
+            "answer": self.answer,
+            "error": self.error,
+        }
+
+
+def _severity_text(prompt_id: str, task: Task) -> str:
+    from core.prompts import judge_prompt
+
+    if prompt_id not in SEVERITY_PARSERS:
+        raise IrisError(
+            f"{prompt_id!r} is not a severity prompt; known: {', '.join(SEVERITY_PARSERS)}"
+        )
+    return judge_prompt(prompt_id).text.replace("{task}", task.degradation)
+
+
 def severity(
-    project: Project, image_id: int, *, judge: str = "gemini", model: str | None = None, cancel=None
-) -> float:
-    """The 0-5 severity rating of an image: stored, or asked of the VLM and stored."""
+    project: Project,
+    image_id: int,
+    task: Task | str,
+    *,
+    judge: str = "gemini",
+    model: str | None = None,
+    prompt_id: str = SEVERITY_PROMPT_ID,
+    retry_failed: bool = False,
+    cancel=None,
+) -> Judgement:
+    """The severity judgement of an image for ``task``: stored, or asked and stored."""
     image = project.image(image_id)
+    task = task if isinstance(task, Task) else resolve_task(task)
     if judge == MANUAL:
         stored = project.score(image.sha256, SEVERITY_METRIC, MANUAL)
         if stored is None:
             raise IrisError(f"no manual rating for image {image.id} ({image.name}): rate it first")
-        return float(stored["value"])
-    model = model or judge_model()
-    version = _version(model, SEVERITY_PROMPT)
+        return Judgement(float(stored["value"]), MANUAL, "", "", task.key)
+    chosen = backend(judge)
+    model = model or chosen.default_model("severity")
+    prompt = _severity_text(prompt_id, task)
+    version = _version(judge, model, prompt_id, task.key, prompt)
     stored = project.score(image.sha256, SEVERITY_METRIC, version)
-    if stored is not None and stored["value"] is not None:
-        return float(stored["value"])
+    record_key = RECORD_KEY.format(metric=SEVERITY_METRIC, key=image.sha256, version=version)
+    if stored is not None and (stored["value"] is not None or not retry_failed):
+        record = json.loads(project.meta().get(record_key) or "{}")
+        value = stored["value"]
+        return Judgement(
+            None if value is None else float(value), judge, model, prompt_id, task.key,
+            record.get("answer", ""), stored["error"],
+        )  # fmt: skip
     mime = "image/jpeg" if image.format == "JPEG" else f"image/{image.format.lower()}"
-    answer = _ask(SEVERITY_PROMPT, project.image_path(image).read_bytes(), mime, model, cancel)
-    rating = float(parse_rating(answer))
-    project.put_score(image.sha256, SEVERITY_METRIC, version, rating)
-    return rating
+    data = project.image_path(image).read_bytes()
+    answer = chosen.ask(model, prompt, data, mime, cancel)
+    try:
+        rating: float | None = float(SEVERITY_PARSERS[prompt_id](answer))
+        error = None
+    except JudgeAnswerError as exc:
+        rating, error = None, str(exc)
+    judgement = Judgement(rating, judge, model, prompt_id, task.key, answer[:ANSWER_KEEP], error)
+    with project.transaction():
+        project.put_score(image.sha256, SEVERITY_METRIC, version, rating, error=error)
+        project.set_meta(record_key, json.dumps(judgement.as_dict(), ensure_ascii=False))
+    return judgement
 
 
 @dataclass
 class RealIRRow:
-    """RealIR-Bench figures of one restored image."""
+    """RealIR-Bench figures of one restored image: its two judgements, RS, LPS and FS."""
 
     image_id: int
     input_id: int
-    rating_restored: float
-    rating_input: float
-    lps: float | None
+    task: str
+    method: str
+    restored: Judgement
+    degraded: Judgement
+    lps: float | None = None
 
     @property
-    def rs(self) -> float:
-        return self.rating_restored - self.rating_input
+    def rating_restored(self) -> float | None:
+        return self.restored.rating
+
+    @property
+    def rating_input(self) -> float | None:
+        return self.degraded.rating
+
+    @property
+    def rs(self) -> float | None:
+        if self.restored.rating is None or self.degraded.rating is None:
+            return None
+        return self.restored.rating - self.degraded.rating
 
     @property
     def fs(self) -> float | None:
-        return fs_score(self.rs, self.lps) if self.lps is not None else None
+        rs = self.rs
+        return fs_score(rs, self.lps) if rs is not None and self.lps is not None else None
+
+    @property
+    def error(self) -> str | None:
+        return self.restored.error or self.degraded.error
 
     def as_dict(self) -> dict:
         return {
             "image_id": self.image_id,
             "input_id": self.input_id,
+            "task": self.task,
+            "method": self.method,
             "rating_restored": self.rating_restored,
             "rating_input": self.rating_input,
             "rs": self.rs,
             "lps": self.lps,
             "fs": self.fs,
+            "error": self.error,
+            "judge": {"restored": self.restored.as_dict(), "input": self.degraded.as_dict()},
         }
+
+
+def image_tasks(
+    project: Project, image_ids: Sequence[int], task: str | None = None
+) -> dict[int, Task]:
+    """Each image's task: ``task`` for all, else its ``task=...`` tag (inherited from inputs)."""
+    if task:
+        fixed = resolve_task(task)
+        return {i: fixed for i in image_ids}
+    tags = project.tags_for(image_ids)
+    out: dict[int, Task] = {}
+    for image_id in image_ids:
+        value = tags.get(image_id, {}).get(TASK_TAG)
+        if value is None:
+            image = project.image(image_id)
+            raise IrisError(
+                f"image {image.id} ({image.name}): no task; give --task or tag it (or its "
+                f"input) {TASK_TAG}=NAME"
+            )
+        try:
+            out[image_id] = resolve_task(value)
+        except IrisError as exc:
+            image = project.image(image_id)
+            raise IrisError(
+                f"image {image.id} ({image.name}), tag {TASK_TAG}={value}: {exc}"
+            ) from None
+    return out
 
 
 def realir_scores(
     project_dir: str | Path,
     image_ids: Sequence[int],
     *,
+    task: str | None = None,
     judge: str = "gemini",
     model: str | None = None,
+    prompt_id: str = SEVERITY_PROMPT_ID,
+    retry_failed: bool = False,
     lps_metric: str | None = "lpips",
     device: str = "auto",
     progress: ProgressFn = no_progress,
@@ -173,14 +355,26 @@ def realir_scores(
     """RS, LPS and FS of restored images against their degraded inputs (``parent_id``)."""
     rows: list[RealIRRow] = []
     with Project.open(project_dir) as project:
+        tasks = image_tasks(project, image_ids, task)
+        methods = project.image_methods()
         for done, image_id in enumerate(image_ids):
             check_cancelled(cancel)
             image = project.image(image_id)
             if image.parent_id is None:
                 raise IrisError(f"image {image.id} ({image.name}) has no input to compare with")
-            restored = severity(project, image.id, judge=judge, model=model, cancel=cancel)
-            degraded = severity(project, image.parent_id, judge=judge, model=model, cancel=cancel)
-            rows.append(RealIRRow(image.id, image.parent_id, restored, degraded, None))
+            ask = dict(
+                judge=judge, model=model, prompt_id=prompt_id, retry_failed=retry_failed,
+                cancel=cancel,
+            )  # fmt: skip
+            restored = severity(project, image.id, tasks[image_id], **ask)
+            degraded = severity(project, image.parent_id, tasks[image_id], **ask)
+            method = methods.get(image.id) or (
+                project.run(image.run_id).name if image.run_id else ""
+            )
+            rows.append(
+                RealIRRow(image.id, image.parent_id, tasks[image_id].key, method or "?",
+                          restored, degraded)
+            )  # fmt: skip
             progress(done + 1, len(image_ids))
     if lps_metric:
         from core.metrics.scoring import score_project
@@ -200,26 +394,40 @@ class ThoughtRun:
     run: str
     group: str | None
     answers: dict[int, bool] = field(default_factory=dict)
+    failed: dict[int, str] = field(default_factory=dict)
+    """Steps whose answer was neither yes nor no: the reason (recorded, not a 'no')."""
 
     @property
     def first_yes(self) -> int | None:
         return next((step for step in sorted(self.answers) if self.answers[step]), None)
 
 
+def thought_prompt(summary: str, prompt_id: str = THOUGHT_PROMPT_ID) -> str:
+    """The Fig. 8 template with the reasoning summary inserted at its end."""
+    from core.prompts import judge_prompt
+
+    return judge_prompt(prompt_id).text.replace("{reasoning_summary}", summary)
+
+
 def judge_thoughts(
     project_dir: str | Path,
     runs: Sequence[str],
     *,
+    judge: str = "gemini",
     model: str | None = None,
+    prompt_id: str = THOUGHT_PROMPT_ID,
     stop_at_first_yes: bool = True,
     progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> list[ThoughtRun]:
     """Ask the LLM judge about every step's thought summary of ``runs`` (or run groups)."""
     from core.metrics.series import expand_runs
+    from core.prompts import judge_prompt
 
-    model = model or judge_model()
-    version = _version(model, THOUGHT_PROMPT)
+    chosen = backend(judge)
+    model = model or chosen.default_model("thoughts")
+    template = judge_prompt(prompt_id).text
+    version = _version(judge, model, prompt_id, "", template)
     out: list[ThoughtRun] = []
     with Project.open(project_dir) as project:
         names = expand_runs(project, runs)
@@ -232,15 +440,23 @@ def judge_thoughts(
                 text = str(result.meta.get("thoughts") or "").strip()
                 if not text:
                     continue
+                step = int(result.step_index)
                 key = hashlib.sha256(text.encode()).hexdigest()
                 stored = project.score(key, THOUGHT_METRIC, version)
                 if stored is not None and stored["value"] is not None:
-                    answer = bool(stored["value"])
+                    answer: bool | None = bool(stored["value"])
                 else:
-                    reply = _ask(THOUGHT_PROMPT.format(thoughts=text), None, "", model, cancel)
-                    answer = parse_yes_no(reply)
-                    project.put_score(key, THOUGHT_METRIC, version, float(answer))
-                verdicts.answers[int(result.step_index)] = answer
+                    reply = chosen.ask(model, thought_prompt(text, prompt_id), None, "", cancel)
+                    try:
+                        answer = parse_yes_no(reply)
+                        project.put_score(key, THOUGHT_METRIC, version, float(answer))
+                    except JudgeAnswerError as exc:
+                        answer = None
+                        project.put_score(key, THOUGHT_METRIC, version, None, error=str(exc))
+                        verdicts.failed[step] = str(exc)
+                if answer is None:
+                    continue
+                verdicts.answers[step] = answer
                 if answer and stop_at_first_yes:
                     break
             out.append(verdicts)
@@ -262,5 +478,6 @@ def group_summary(runs: Sequence[ThoughtRun]) -> dict[str, dict]:
             "mean": fmean(steps) if steps else None,
             "sd": stdev(steps) if len(steps) > 1 else (0.0 if steps else None),
             "never": len(members) - len(steps),
+            "failed_answers": sum(len(m.failed) for m in members),
         }
     return summary

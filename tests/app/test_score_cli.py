@@ -151,10 +151,10 @@ def test_judge_rs_manual_ratings(tmp_path):
         assert rate.returncode == 0, rate.stderr
     result = iris(
         "judge", "rs", "--project", str(tmp_path / "p"), str(restored.id),
-        "--judge", "manual", "--lps-metric", "none", "--json",
+        "--judge", "manual", "--task", "noise", "--lps-metric", "none", "--json",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    (row,) = json.loads(result.stdout)
+    (row,) = json.loads(result.stdout)["images"]
     assert row["rs"] == 2.5 and row["lps"] is None and row["fs"] is None
 
 
