@@ -1,16 +1,20 @@
-"""The Depth view: a generated depth map decoded to metres, beside its photo and as a 3D cloud.
+"""The Depth view: a generated map decoded beside its photo, as depth, normals or segmentation.
 
 The selected image is the map (or a depth file opened from disk: ``.npy``,
 ``.exr``, a 16-bit PNG); a second selected image (or one whose name pairs with
-it, ``scene_1.png`` with ``scene_0.jpg``) is the photo that colours the points
-and may carry an EXIF focal length. Decoding, unprojection and export are the
-CLI's (``core.depth.pipeline``, ``core.depth.export``) and run on the compute
-worker; the UI thread only shows results.
+it, ``scene_1.png`` with ``scene_0.jpg``) is the photo. The **Map** box says what
+the map is: a depth map (decoded to metres, unprojected into a 3D cloud), a
+normal map (decoded to unit normals: the vectors the generator painted, not
+normals estimated from depth) or a segmentation map (decoded to the prompt's
+classes, overlaid on the photo with a legend). The evaluation panel scores
+depth or normals against ground truth and shows the error map. The photo, map
+and error panes zoom and pan together. Decoding, scoring and export are the
+CLI's core functions, run on the compute worker; the UI thread only shows
+results. The panels are their own modules (``app/depth_*.py``).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,13 +22,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -32,70 +33,51 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.depth_evaluation import EvaluationPanel
+from app.depth_export import ExportButtons
+from app.depth_pairing import find_photo, pair_key
+from app.depth_readouts import depth_hover, depth_summary, error_hover, normal_hover, normal_summary
+from app.depth_segmentation import SegmentationPanel, classes_of
+from app.depth_settings_panel import AUTO, DepthSettingsPanel, spin
+from app.job_owner import JobOwner
 from app.views import ViewContext
 from core.depth import defaults
+from core.errors import IrisError
 from widgets.colour_bar import ColourBar
-from widgets.image_canvas import ImageCanvas
+from widgets.depth_panes import PaneSync, SyncedCanvas
 from widgets.pointcloud_view import PointCloudView
 from widgets.qimage import rgb_to_qimage
 
 if TYPE_CHECKING:
-    from core.depth.pipeline import DepthScene
     from core.project import ImageRecord, Project
 
-_PAIR_SUFFIX = re.compile(r"[_\-. ](\d+|depth|normals?|map|rgb|photo|image|input|output)$", re.I)
-AUTO = "auto"  # the Codec box's "not chosen": what the file is, else the default codec
+__all__ = ["AUTO", "DepthView", "find_photo", "pair_key"]
+
 DEBOUNCE_MS = 250
 DEPTH_FILES = "Depth files (*.png *.npy *.exr);;All files (*)"
-
-
-def pair_key(name: str) -> str:
-    """``scene_1.png`` and ``scene_0.jpg`` share the key ``scene``."""
-    stem = name.rsplit(".", 1)[0]
-    return _PAIR_SUFFIX.sub("", stem).lower()
-
-
-def find_photo(image: ImageRecord, images: list[ImageRecord]) -> ImageRecord | None:
-    """Another image whose name pairs with ``image``'s (the first by id)."""
-    key = pair_key(image.name)
-    for other in images:
-        if other.id != image.id and pair_key(other.name) == key:
-            return other
-    return None
-
-
-class _ExactSpin(QDoubleSpinBox):
-    """A spin box that gives back the exact value it was set to until the user changes it.
-
-    It shows ``decimals`` places, so the default curve scale 10/3 reads 3.333; decoding
-    with the shown value would differ from ``iris depth``'s 10/3.
-    """
-
-    _exact: float | None = None
-
-    def setValue(self, value: float) -> None:  # noqa: N802 (Qt's name)
-        super().setValue(value)
-        self._exact = float(value)
-
-    def exact_value(self) -> float:
-        shown = self.value()
-        if self._exact is not None and abs(shown - self._exact) <= 0.5 * 10.0 ** -self.decimals():
-            return self._exact
-        return shown
-
-
-def _spin(lo: float, hi: float, value: float, step: float, decimals: int = 3) -> _ExactSpin:
-    spin = _ExactSpin()
-    spin.setRange(lo, hi)
-    spin.setDecimals(decimals)
-    spin.setSingleStep(step)
-    spin.setValue(value)
-    spin.setKeyboardTracking(False)
-    return spin
+# what the map is -> the label of the Map box and of the map pane
+MODES = {
+    "depth": ("Depth map", "Decoded depth"),
+    "normals": ("Normal map (decoded)", "Decoded normals (from the map's colours)"),
+    "segmentation": ("Segmentation map", "Segmentation overlay on the photo"),
+}
+ROLE_MODES = {"depth map": "depth", "normal map": "normals", "segmentation map": "segmentation"}
+# the cloud's colourings: key -> label (normals here are estimated from the decoded depth)
+CLOUD_COLOURS = {
+    "photo": "photo",
+    "depth": "depth",
+    "normal": "normal (estimated from depth)",
+    "error": "error (after Evaluate)",
+}
+# the panel widgets the view exposes under their old names (tests, scripts)
+PANEL_FIELDS = (
+    "codec", "curve_lambda", "curve_scale", "corners", "range_mode", "near", "far", "reverse",
+    "threshold", "mask", "median", "hfov", "use_exif", "ray", "explicit", "fx", "fy", "cx", "cy",
+)  # fmt: skip
 
 
 class DepthView(QWidget):
-    """Photo | decoded depth with colour bar | 3D cloud, with the codec and camera parameters."""
+    """Photo | decoded map (and error map) | 3D cloud, with the map's and the camera's settings."""
 
     def __init__(self, context: ViewContext, parent=None) -> None:
         super().__init__(parent)
@@ -105,59 +87,73 @@ class DepthView(QWidget):
         self.map_image: ImageRecord | None = None
         self.map_file: str | None = None  # a depth file opened from disk instead of an image
         self.photo_image: ImageRecord | None = None
-        self.scene: DepthScene | None = None
+        self.scene = None  # DepthScene of the last depth decoding
+        self.normal_scene = None  # NormalScene of the last normal decoding
+        self.seg_scene = None  # SegmentationScene of the last segmentation decoding
+        self.evaluation = None  # MapEvaluation of the shown map, after Evaluate
         self.error: str | None = None
-        self._handle = None
+        self.jobs = JobOwner(context.worker, context.session, self)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._start_job)
 
-        self.photo_canvas = ImageCanvas()
-        self.depth_canvas = ImageCanvas()
+        self.photo_canvas = SyncedCanvas()
+        self.depth_canvas = SyncedCanvas()
+        self.error_canvas = SyncedCanvas()
+        self.panes = PaneSync([self.depth_canvas, self.photo_canvas, self.error_canvas])
         self.colour_bar = ColourBar()
         self.readout = QLabel("Pick a depth map (and its photo) in the browser")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for canvas in (self.photo_canvas, self.depth_canvas):
+        for canvas in (self.photo_canvas, self.depth_canvas, self.error_canvas):
             canvas.pixel_hovered.connect(self._on_hover)
         self.cloud_view = PointCloudView()
 
-        images = QWidget()
-        images_layout = QVBoxLayout(images)
-        images_layout.setContentsMargins(0, 0, 0, 0)
-        images_layout.addWidget(QLabel("Photo"))
-        images_layout.addWidget(self.photo_canvas, 1)
-        images_layout.addWidget(QLabel("Decoded depth"))
-        depth_row = QHBoxLayout()
-        depth_row.addWidget(self.depth_canvas, 1)
-        depth_row.addWidget(self.colour_bar)
-        images_layout.addLayout(depth_row, 1)
-        images_layout.addWidget(self.readout)
-
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(images)
+        splitter.addWidget(self._build_images())
         splitter.addWidget(self._build_cloud_panel())
-        splitter.addWidget(self._build_parameters())
+        splitter.addWidget(self._build_side())
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 0)
-        splitter.setSizes([380, 640, 260])
+        splitter.setSizes([380, 640, 280])
         for index in range(splitter.count()):
             splitter.widget(index).setMinimumWidth(80)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         self.setMinimumSize(240, 200)  # a small main window must stay possible
-        self._update_enabled()
+        self._on_mode_changed()
 
     # -- layout --------------------------------------------------------------------------
 
+    def _build_images(self) -> QWidget:
+        images = QWidget()
+        layout = QVBoxLayout(images)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Photo"))
+        layout.addWidget(self.photo_canvas, 1)
+        self.map_title = QLabel(MODES["depth"][1])
+        layout.addWidget(self.map_title)
+        depth_row = QHBoxLayout()
+        depth_row.addWidget(self.depth_canvas, 1)
+        depth_row.addWidget(self.colour_bar)
+        layout.addLayout(depth_row, 1)
+        self.error_title = QLabel("Error map")
+        layout.addWidget(self.error_title)
+        layout.addWidget(self.error_canvas, 1)
+        for widget in (self.error_title, self.error_canvas):
+            widget.setVisible(False)
+        layout.addWidget(self.readout)
+        return images
+
     def _build_cloud_panel(self) -> QWidget:
-        self.point_size = _spin(0.5, 20.0, 2.0, 0.5, 1)
+        self.point_size = spin(0.5, 20.0, 2.0, 0.5, 1)
         self.point_size.valueChanged.connect(self.cloud_view.set_point_size)
         self.colour_mode = QComboBox()
-        self.colour_mode.addItems(["photo", "depth", "normal"])
-        self.colour_mode.currentTextChanged.connect(self._recolour)
+        for key, label in CLOUD_COLOURS.items():
+            self.colour_mode.addItem(label, key)
+        self.colour_mode.currentIndexChanged.connect(lambda _i: self._recolour())
         self.frustum = QCheckBox("Camera")
         self.frustum.setChecked(True)
         self.frustum.toggled.connect(self.cloud_view.set_frustum_visible)
@@ -180,106 +176,78 @@ class DepthView(QWidget):
         panel_layout.addWidget(self.cloud_info)
         return panel
 
-    def _build_parameters(self) -> QWidget:
-        from core.depth.export import EXPORTS
-
-        self.codec = QComboBox()
-        self.codec.addItems([AUTO, *defaults.CODEC_NAMES])
-        self.codec.setToolTip(
-            f"{AUTO}: what the file is (.npy, .exr, 16-bit grey PNG), else {defaults.DEFAULT_CODEC}"
-        )
-        self.curve_lambda = _spin(-50.0, 50.0, defaults.DEFAULT_LAMBDA, 0.25)
-        self.curve_scale = _spin(0.01, 1000.0, defaults.DEFAULT_SCALE, 0.25)
-        self.corners = QLineEdit(defaults.DEFAULT_CORNERS)
-        self.corners.setMaxLength(8)
-        self.range_mode = QComboBox()
-        self.range_mode.addItems(list(defaults.RANGE_MODES))
-        self.range_mode.setCurrentText(defaults.DEFAULT_RANGE_MODE)
-        self.near = _spin(0.0, 1e5, defaults.SUGGESTED_NEAR, 0.1)
-        self.far = _spin(0.001, 1e5, defaults.SUGGESTED_FAR, 1.0)
-        self.reverse = QCheckBox("far to near")
-        self.threshold = _spin(0.0, 2.0, defaults.DEFAULT_MAX_PATH_DISTANCE, 0.01)
-        self.mask = QCheckBox("mask")
-        self.mask.setChecked(True)
-        self.median = QCheckBox("3x3 median")
-        self.hfov = _spin(1.0, 179.0, defaults.DEFAULT_HFOV_DEG, 1.0, 1)
-        self.use_exif = QCheckBox("EXIF focal if present")
-        self.use_exif.setChecked(True)
-        self.ray = QCheckBox("ray distance")
+    def _build_side(self) -> QWidget:
+        self.mode = QComboBox()
+        for key, (label, _title) in MODES.items():
+            self.mode.addItem(label, key)
+        self.mode.setToolTip("What the map is: it decides how its colours are read")
+        self.mode.currentIndexChanged.connect(self._on_mode_changed)
         self.photo_combo = QComboBox()
         self.photo_combo.currentIndexChanged.connect(self._on_photo_chosen)
-
-        form = QFormLayout()
-        form.addRow("Codec", self.codec)
-        form.addRow("lambda", self.curve_lambda)
-        form.addRow("c", self.curve_scale)
-        form.addRow("Corners", self.corners)
-        form.addRow("Range", self.range_mode)
-        form.addRow("Near (m)", self.near)
-        form.addRow("Far (m)", self.far)
-        form.addRow("", self.reverse)
-        form.addRow("Max path dist.", self.threshold)
-        form.addRow("", self.mask)
-        form.addRow("", self.median)
-        form.addRow("HFOV (deg)", self.hfov)
-        form.addRow("", self.use_exif)
-        form.addRow("", self.ray)
-        form.addRow("Photo", self.photo_combo)
-        box = QGroupBox("Decoding and camera")
-        box.setLayout(form)
-        for widget in (self.codec, self.range_mode):
-            widget.currentTextChanged.connect(self._on_params_changed)
-        for widget in (self.curve_lambda, self.curve_scale, self.near, self.far, self.threshold):
-            widget.valueChanged.connect(self._on_params_changed)
-        self.hfov.valueChanged.connect(self._on_params_changed)
-        for widget in (self.reverse, self.mask, self.median, self.use_exif, self.ray):
-            widget.toggled.connect(self._on_params_changed)
-        self.corners.editingFinished.connect(self._on_params_changed)
-
         self.open_file = QPushButton("Open depth file...")
         self.open_file.setToolTip("Decode a depth file from disk (.npy, .exr, PNG)")
         self.open_file.clicked.connect(self._open_file)
-        self.export_buttons = {}
-        for kind, spec in EXPORTS.items():
-            button = QPushButton(spec.label)
-            button.clicked.connect(lambda _checked=False, kind=kind: self._export(kind))
-            self.export_buttons[kind] = button
+        self.panel = DepthSettingsPanel()
+        self.panel.changed.connect(self._on_params_changed)
+        for name in PANEL_FIELDS:
+            setattr(self, name, getattr(self.panel, name))
+        self.segmentation = SegmentationPanel()
+        self.segmentation.changed.connect(self._on_params_changed)
+        self.evaluation_panel = EvaluationPanel(self.context)
+        self.evaluation_panel.evaluated.connect(self._on_evaluated)
+        self.evaluation_panel.cleared.connect(self._on_evaluation_cleared)
+        self.exports = ExportButtons(self.context, lambda: self.scene)
+        self.export_buttons = self.exports.buttons
         self.export_depth = self.export_buttons["depth"]
         self.export_ply = self.export_buttons["ply"]
         self.export_points = self.export_buttons["points"]
         self.summary = QLabel(" ")  # explicit line breaks: word wrap misbehaves in scroll areas
-        panel = QWidget()
-        panel_layout = QVBoxLayout(panel)
-        panel_layout.addWidget(self.open_file)
-        panel_layout.addWidget(box)
-        for button in self.export_buttons.values():
-            panel_layout.addWidget(button)
-        panel_layout.addWidget(self.summary)
         self.warning = QLabel("")  # shown when the map does not look like its codec's output
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #a04000; font-weight: bold;")
         self.warning.setVisible(False)
+
+        top = QFormLayout()
+        top.addRow("Map", self.mode)
+        top.addRow("Photo", self.photo_combo)
+        panel = QWidget()
+        panel_layout = QVBoxLayout(panel)
+        panel_layout.addWidget(self.open_file)
+        panel_layout.addLayout(top)
+        panel_layout.addWidget(self.summary)
         panel_layout.addWidget(self.warning)
+        panel_layout.addWidget(self.evaluation_panel)
+        panel_layout.addWidget(self.segmentation)
+        panel_layout.addWidget(self.panel)
+        panel_layout.addWidget(self.exports)
         panel_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMaximumWidth(310)
+        scroll.setMaximumWidth(330)
         return scroll
 
     # -- project and selection -----------------------------------------------------------
 
     @property
     def loading(self) -> bool:
-        return self._timer.isActive() or (self._handle is not None and not self._handle.is_finished)
+        return self._timer.isActive() or self.jobs.busy
+
+    @property
+    def map_mode(self) -> str:
+        return self.mode.currentData()
+
+    def set_map_mode(self, mode: str) -> None:
+        """Read the map as ``mode`` (a key of :data:`MODES`), as choosing it in the Map box."""
+        self.mode.setCurrentIndex(self.mode.findData(mode))
 
     def set_project(self, project: Project | None) -> None:
         self.project = project
         self._keep_marked_map = False
         self.map_image = self.photo_image = None
         self.map_file = None
-        self.scene = None
+        self.scene = self.normal_scene = self.seg_scene = None
         self._fill_photo_combo()
         self._keep_marked_map = False
         if project is not None and (marked := self._marked_depth_maps()):
@@ -302,8 +270,13 @@ class DepthView(QWidget):
             self.photo_image = images[1]
         else:
             self.photo_image = find_photo(images[0], self.project.images())
+        role_mode = ROLE_MODES.get((images[0].meta or {}).get("role"))
+        self.segmentation.set_text(classes_of(self.project, self.map_image))
         self._fill_photo_combo()
-        self._on_params_changed()
+        if role_mode is not None and role_mode != self.map_mode:
+            self.set_map_mode(role_mode)  # decodes through _on_mode_changed
+        else:
+            self._on_params_changed()
 
     def open_map_file(self, path: str) -> None:
         """Decode the depth file ``path`` from disk (the photo stays the chosen one)."""
@@ -326,6 +299,11 @@ class DepthView(QWidget):
     def _map_name(self) -> str:
         return Path(self.map_file).name if self.map_file else self.map_image.name
 
+    def _photo_path(self) -> str | None:
+        if self.photo_image is not None and self.project is not None:
+            return str(self.project.image_path(self.photo_image))
+        return None
+
     def _fill_photo_combo(self) -> None:
         self.photo_combo.blockSignals(True)
         self.photo_combo.clear()
@@ -337,6 +315,9 @@ class DepthView(QWidget):
         index = self.photo_combo.findData(self.photo_image.id if self.photo_image else None)
         self.photo_combo.setCurrentIndex(max(index, 0))
         self.photo_combo.blockSignals(False)
+        self.panel.photo_size = None
+        if self.photo_image is not None:
+            self.panel.photo_size = (self.photo_image.width, self.photo_image.height)
 
     def _on_photo_chosen(self, _index: int) -> None:
         image_id = self.photo_combo.currentData()
@@ -347,51 +328,42 @@ class DepthView(QWidget):
 
     def settings(self):
         """The panel as :class:`DepthSettings`, the record ``iris depth`` builds from its options."""
-        from core.depth.settings import DepthSettings
-
-        codec = self.codec.currentText()
-        range_mode = self.range_mode.currentText()
-        curve = range_mode == "curve"
-        return DepthSettings(
-            codec=None if codec == AUTO else codec,
-            curve_lambda=self.curve_lambda.exact_value(),
-            curve_scale=self.curve_scale.exact_value(),
-            corners=self.corners.text().strip().upper() or defaults.DEFAULT_CORNERS,
-            range_mode=range_mode,
-            near=None if curve else self.near.exact_value(),  # as iris depth: only for a range
-            far=None if curve else self.far.exact_value(),
-            reverse=self.reverse.isChecked(),
-            max_path_distance=self.threshold.exact_value() if self.mask.isChecked() else None,
-            median=self.median.isChecked(),
-            hfov_deg=None if self.use_exif.isChecked() else self.hfov.exact_value(),
-            depth_kind="ray" if self.ray.isChecked() else "z",
-        )
+        return self.panel.settings()
 
     def _effective_codec(self) -> str:
         """The chosen codec, or under "auto" the one the last decoding used."""
-        chosen = self.codec.currentText()
+        chosen = self.panel.codec.currentText()
         if chosen != AUTO:
             return chosen
         return self.scene.settings.codec if self.scene is not None else defaults.DEFAULT_CODEC
 
     def _update_enabled(self) -> None:
-        codec = self._effective_codec()
-        raw = codec in defaults.RAW_CODECS
-        banana = codec == "vision-banana"
-        curve = banana or self.range_mode.currentText() == "curve"
-        self.corners.setEnabled(banana)
-        self.range_mode.setEnabled(not banana and not raw)
-        self.reverse.setEnabled(not banana and not raw)
-        self.curve_lambda.setEnabled(curve and not raw)
-        self.curve_scale.setEnabled(curve and not raw)
-        self.near.setEnabled(not curve and not raw)
-        self.far.setEnabled(not curve and not raw)
-        self.mask.setEnabled(not raw)
-        self.median.setEnabled(not raw)
-        self.threshold.setEnabled(self.mask.isChecked() and not raw)
-        has_scene = self.scene is not None
-        for button in self.export_buttons.values():
-            button.setEnabled(has_scene)
+        self.panel.update_enabled(self._effective_codec())
+        self.exports.set_enabled(self.scene is not None and self.map_mode == "depth")
+
+    def _on_mode_changed(self, *_args) -> None:
+        mode = self.map_mode
+        self.map_title.setText(MODES[mode][1])
+        depth = mode == "depth"
+        self.panel.setVisible(depth)
+        self.exports.setVisible(depth)
+        self.colour_bar.setVisible(depth)
+        self.open_file.setVisible(depth)
+        self.segmentation.setVisible(mode == "segmentation")
+        self.evaluation_panel.setVisible(mode in ("depth", "normals"))
+        self.warning.setVisible(False)
+        self.summary.setText(" ")
+        self._on_evaluation_cleared()
+        if not depth:
+            self.cloud_view.set_cloud(*self._empty_cloud())
+            self.cloud_info.setText(f"A {MODES[mode][0].lower()} has no depth: no 3D cloud")
+        self._on_params_changed()
+
+    @staticmethod
+    def _empty_cloud():
+        import numpy as np
+
+        return np.zeros((0, 3), np.float32), np.zeros((0, 3), np.uint8)
 
     def _on_params_changed(self, *_args) -> None:
         self._update_enabled()
@@ -399,107 +371,171 @@ class DepthView(QWidget):
             self._timer.start()
 
     def _start_job(self) -> None:
-        from core.depth.pipeline import build_scene
-
         map_path = self._map_path()
         if map_path is None:
             return
-        if self._handle is not None and not self._handle.is_finished:
-            self._handle.cancel()
-        photo_path = None
-        if self.photo_image is not None and self.project is not None:
-            photo_path = str(self.project.image_path(self.photo_image))
-        self.readout.setText(f"Decoding {self._map_name()}...")
-        handle = self.context.worker.submit(
-            build_scene, map_path, photo_path, self.settings(), name="Decode depth"
-        )
-        handle.succeeded.connect(lambda scene, h=handle: self._on_scene(h, scene))
-        handle.failed.connect(lambda message, _tb, h=handle: self._on_failed(h, message))
-        self._handle = handle
-
-    def _on_failed(self, handle, message: str) -> None:
-        if handle is not self._handle:
+        mode = self.map_mode
+        if mode != "depth" and self.map_file is not None:
+            return  # a file from disk is a depth file
+        fn, args, kwargs, on_done = self._job_for(mode, map_path)
+        if fn is None:
             return
+        self.readout.setText(f"Decoding {self._map_name()}...")
+        self.jobs.start(
+            fn, *args, name=f"Decode {mode}", on_done=on_done, on_failed=self._on_failed, **kwargs
+        )
+
+    def _job_for(self, mode: str, map_path: str):
+        """(function, args, kwargs, on_done) of the decoding job of ``mode``."""
+        photo = self._photo_path()
+        if mode == "depth":
+            from core.depth.pipeline import build_scene
+
+            return build_scene, (map_path, photo, self.settings()), {}, self._on_scene
+        if mode == "normals":
+            from core.depth.normal_scene import build_normal_scene
+
+            return build_normal_scene, (map_path, photo), {}, self._on_normal_scene
+        try:
+            classes = self.segmentation.classes()
+        except IrisError as exc:
+            self.readout.setText(f"Segmentation: {exc}")
+            return None, (), {}, None
+        from core.depth.segmentation_scene import build_segmentation_scene
+
+        threshold = self.segmentation.threshold.exact_value()
+        kwargs = {"threshold": threshold}
+        return build_segmentation_scene, (map_path, photo, classes), kwargs, self._on_seg_scene
+
+    def _on_failed(self, message: str) -> None:
         self.error = message.splitlines()[0] if message else "failed"
         self.readout.setText(f"Cannot decode: {self.error}")
         self.context.show_status(f"Depth: {self.error}")
 
-    def _on_scene(self, handle, scene: DepthScene) -> None:
-        if handle is not self._handle:
-            return
+    def _on_scene(self, scene) -> None:
         from core.depth.codecs import colormap_tables
+        from core.depth.plausibility import depth_warning
 
         self.scene, self.error = scene, None
         self.depth_canvas.set_image(rgb_to_qimage(scene.depth_image))
-        self.photo_canvas.set_image(rgb_to_qimage(scene.photo) if scene.photo is not None else None)
+        self._show_photo(scene.photo)
         table = (colormap_tables()["turbo"][::16] * 255).round().astype(int).tolist()
         self.colour_bar.set_range(table, *scene.display_range)
         stats = scene.decoding.stats()
-        index = scene.display_index
-        mode = self.colour_mode.currentText()
-        self.cloud_view.set_cloud(
-            scene.cloud.points[index], scene.colours[mode][index], scene.intrinsics
-        )
+        self.panel.set_camera(scene.intrinsics)
+        self._set_cloud()
         source = scene.intrinsics.source
         if not source.startswith("hfov"):
             source += f", HFOV {scene.intrinsics.hfov_deg:.1f} deg"
+        index = scene.display_index
         self.cloud_info.setText(f"{len(scene.cloud):,} points ({len(index):,} shown), {source}")
-        median = stats["median_m"]
-        self.summary.setText(
-            f"{stats['width']}x{stats['height']} {stats['codec']}\n"
-            f"median {median:.3f} m\nmin {stats['min_m']:.3f} m, max {stats['max_m']:.3f} m\n"
-            f"masked {stats['masked_fraction']:.1%}, sky {stats['sky_fraction']:.1%}"
-            if median is not None
-            else "no finite depth"
-        )
-        from core.depth.plausibility import depth_warning
-
+        self.summary.setText(depth_summary(stats))
         warning = depth_warning(stats)
         self.warning.setText(f"Warning: {warning}" if warning else "")
         self.warning.setVisible(bool(warning))
         self.readout.setText("Hover for metres")
+        self.evaluation_panel.set_map("depth", self.project, self.map_image, scene.decoding.depth)
         self._update_enabled()
 
-    def _recolour(self, mode: str) -> None:
-        if self.scene is not None:
-            self.cloud_view.set_colours(self.scene.colours[mode][self.scene.display_index])
+    def _on_normal_scene(self, scene) -> None:
+        self.normal_scene, self.error = scene, None
+        self.depth_canvas.set_image(rgb_to_qimage(scene.image))
+        self._show_photo(scene.photo)
+        self.summary.setText(normal_summary(scene.decoding.stats()))
+        self.readout.setText("Hover for the decoded normal")
+        self.evaluation_panel.set_map(
+            "normals", self.project, self.map_image, scene.decoding.normals
+        )
+        self._update_enabled()
+
+    def _on_seg_scene(self, scene) -> None:
+        self.seg_scene, self.error = scene, None
+        self.depth_canvas.set_image(rgb_to_qimage(scene.overlay))
+        self._show_photo(scene.photo if scene.photo is not None else scene.map_image)
+        self.segmentation.show_legend(scene.result)
+        size = scene.result.labels.shape
+        self.summary.setText(
+            f"{size[1]}x{size[0]} segmentation map\n{len(scene.result.names)} classes"
+        )
+        self.readout.setText("Hover for the class")
+        self._update_enabled()
+
+    def _show_photo(self, photo) -> None:
+        self.photo_canvas.set_image(rgb_to_qimage(photo) if photo is not None else None)
+
+    # -- the cloud -----------------------------------------------------------------------
+
+    def cloud_colour(self) -> str:
+        return self.colour_mode.currentData()
+
+    def _colours(self):
+        scene = self.scene
+        mode = self.cloud_colour()
+        if mode == "error" and self.evaluation is not None and self.evaluation.kind == "depth":
+            return self.evaluation.error_at_pred.reshape(-1, 3)[scene.cloud.pixels]
+        return scene.colours["photo" if mode == "error" else mode]
+
+    def _set_cloud(self) -> None:
+        scene = self.scene
+        index = scene.display_index
+        self.cloud_view.set_cloud(
+            scene.cloud.points[index], self._colours()[index], scene.intrinsics
+        )
+
+    def _recolour(self) -> None:
+        if self.scene is not None and self.map_mode == "depth":
+            self.cloud_view.set_colours(self._colours()[self.scene.display_index])
+
+    # -- evaluation ----------------------------------------------------------------------
+
+    def _on_evaluated(self, evaluation) -> None:
+        self.evaluation = evaluation
+        self.error_canvas.set_image(rgb_to_qimage(evaluation.error_image))
+        self.error_title.setText(f"Error map ({evaluation.units}, grey: not scored)")
+        for widget in (self.error_title, self.error_canvas):
+            widget.setVisible(True)
+        self.panes.follow(self.depth_canvas)
+        if evaluation.kind == "depth":
+            self.colour_mode.setCurrentIndex(self.colour_mode.findData("error"))
+        self._recolour()
+
+    def _on_evaluation_cleared(self) -> None:
+        self.evaluation = None
+        for widget in (self.error_title, self.error_canvas):
+            widget.setVisible(False)
+        if self.cloud_colour() == "error":
+            self.colour_mode.setCurrentIndex(self.colour_mode.findData("photo"))
+
+    # -- hover ---------------------------------------------------------------------------
 
     def _on_hover(self, x: int, y: int) -> None:
-        if self.scene is None:
+        mode = self.map_mode
+        text = None
+        shape = None
+        if mode == "depth" and self.scene is not None:
+            text, shape = depth_hover(self.scene, x, y), self.scene.decoding.depth.shape
+        elif mode == "normals" and self.normal_scene is not None:
+            text = normal_hover(self.normal_scene, x, y)
+            shape = self.normal_scene.decoding.valid.shape
+        elif mode == "segmentation" and self.seg_scene is not None:
+            text = self.class_at(x, y)
+        if text is None:
             return
-        depth = self.scene.decoding.depth
-        if not (0 <= y < depth.shape[0] and 0 <= x < depth.shape[1]):
-            return
-        value = float(depth[y, x])
-        text = (
-            "sky (far end)"
-            if value == float("inf")
-            else ("masked" if value != value else f"{value:.3f} m")
-        )
-        confidence = self.scene.decoding.confidence
-        extra = "" if confidence is None else f"   path distance {float(confidence[y, x]):.3f}"
-        self.readout.setText(f"x {x}  y {y}   depth {text}{extra}")
+        if self.evaluation is not None and shape is not None:
+            text += error_hover(self.evaluation, x, y, shape)
+        self.readout.setText(text)
+
+    def class_at(self, x: int, y: int) -> str | None:
+        """``x 5  y 5   class floor`` for the segmentation map's pixel (x, y); None outside."""
+        labels = self.seg_scene.result.labels
+        if not (0 <= y < labels.shape[0] and 0 <= x < labels.shape[1]):
+            return None
+        label = int(labels[y, x])
+        name = "unassigned" if label < 0 else self.seg_scene.result.names[label]
+        return f"x {x}  y {y}   class {name}"
 
     # -- export --------------------------------------------------------------------------
 
-    def _export(self, kind: str) -> None:
-        if self.scene is None:
-            return
-        from core.depth.export import EXPORTS
-
-        file_filter = EXPORTS[kind].file_filter
-        path, _filter = QFileDialog.getSaveFileName(self, "Export", "", file_filter)
-        if path:
-            self.export_to(kind, path)
-
     def export_to(self, kind: str, path: str):
         """Write the depth, PLY or points file on the compute worker; returns the job handle."""
-        from core.depth.export import export
-
-        scene = self.scene
-        handle = self.context.worker.submit(
-            export, kind, path, scene.decoding.depth, scene.cloud, name=f"Export {kind}"
-        )
-        handle.succeeded.connect(lambda p: self.context.show_status(f"Saved {p}"))
-        handle.failed.connect(lambda message, _tb: self.context.show_status(message))
-        return handle
+        return self.exports.export_to(kind, path)
