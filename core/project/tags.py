@@ -138,6 +138,16 @@ class TagStore:
             )
         ]
 
+    def tag_pairs(self) -> list[tuple[str, str, int]]:
+        """Every ``(key, value, images)`` set in this project (own tags), sorted: a filter's menu."""
+        return [
+            (row["key"], row["value"], int(row["n"]))
+            for row in self._db.query(
+                "SELECT key, value, count(*) AS n FROM image_tags GROUP BY key, value "
+                "ORDER BY key, value"
+            )
+        ]
+
     def images_tagged(self, where: Mapping[str, str]) -> list[int]:
         """Ids of the images whose (inherited) tags match every ``key=value`` given."""
         wanted = dict(where)
