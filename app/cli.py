@@ -38,6 +38,7 @@ COMMAND_MODULES = [
     "app.commands.score",
     "app.commands.gaps",
     "app.commands.stats",
+    "app.commands.table",
     "app.commands.judge",
     "app.commands.results",
 ]

@@ -20,6 +20,7 @@ VIEWS.register_lazy("runs", "app.runs_view:RunsView", title="Runs")
 VIEWS.register_lazy("plots", "app.plots_view:PlotsView", title="Metrics")
 VIEWS.register_lazy("depth", "app.depth_view:DepthView", title="Depth and 3D")
 VIEWS.register_lazy("annotate", "app.annotate_view:AnnotateView", title="Annotate")
+VIEWS.register_lazy("tables", "app.tables_view:TablesView", title="Tables")
 
 
 def ordered_view_names() -> list[str]:

@@ -22,17 +22,17 @@ DEFAULT_DIGITS = 3
 _CSV_RISKY = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _number(value: Any, digits: int) -> str:
+def number_text(value: Any, digits: int) -> str:
     if value is None:
         return ""
     if isinstance(value, int):
         return str(value)
     if isinstance(value, tuple):
-        return f"[{_number(value[0], digits)}, {_number(value[1], digits)}]"
+        return f"[{number_text(value[0], digits)}, {number_text(value[1], digits)}]"
     return f"{value:.{digits}f}" if math.isfinite(value) else ""
 
 
-def _headers(table: Table, *, split_ci: bool) -> list[tuple[int, str | None, str]]:
+def column_headers(table: Table, *, split_ci: bool) -> list[tuple[int, str | None, str]]:
     """(column index, stat or None for the missing count, header) in output order."""
     out: list[tuple[int, str | None, str]] = []
     many = len(table.spec.stats) > 1
@@ -48,7 +48,7 @@ def _headers(table: Table, *, split_ci: bool) -> list[tuple[int, str | None, str
     return out
 
 
-def _value(table: Table, r: int, c: int, stat: str | None) -> Any:
+def cell_value(table: Table, r: int, c: int, stat: str | None) -> Any:
     cell = table.cells[r][c]
     if stat is None:
         return len(cell.missing)
@@ -58,21 +58,21 @@ def _value(table: Table, r: int, c: int, stat: str | None) -> Any:
     return cell.stats.get(stat)
 
 
-def _best_stat(table: Table) -> str | None:
+def best_stat(table: Table) -> str | None:
     return next((s for s in ("mean", "median") if s in table.spec.stats), None)
 
 
 def _grid(table: Table, digits: int, mark: Callable[[str], str] | None, split_ci: bool):
     """Header row and text rows, the best value of each column marked with ``mark``."""
-    headers = _headers(table, split_ci=split_ci)
-    stat = _best_stat(table)
+    headers = column_headers(table, split_ci=split_ci)
+    stat = best_stat(table)
     best = table.best(stat) if stat and mark else {}
     head = [*table.spec.rows, *(h for _c, _s, h in headers)]
     body = []
     for r, row in enumerate(table.rows):
         line = list(row.label)
         for c, s, _h in headers:
-            text = _number(_value(table, r, c, s), digits)
+            text = number_text(cell_value(table, r, c, s), digits)
             if mark and s == stat and best.get(c) == r and text:
                 text = mark(text)
             line.append(text)
@@ -82,7 +82,7 @@ def _grid(table: Table, digits: int, mark: Callable[[str], str] | None, split_ci
 
 def to_csv(table: Table, digits: int = DEFAULT_DIGITS) -> str:
     """Plain CSV (numbers at full precision), notes as trailing ``#`` lines."""
-    headers = _headers(table, split_ci=True)
+    headers = column_headers(table, split_ci=True)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([*table.spec.rows, *(h for _c, _s, h in headers)])
@@ -90,7 +90,7 @@ def to_csv(table: Table, digits: int = DEFAULT_DIGITS) -> str:
         labels = ["'" + v if v.startswith(_CSV_RISKY) else v for v in row.label]
         values = []
         for c, s, _h in headers:
-            value = _value(table, r, c, s)
+            value = cell_value(table, r, c, s)
             values.append(
                 "" if value is None else repr(value) if isinstance(value, float) else value
             )
@@ -163,7 +163,7 @@ def table_dict(table: Table) -> dict[str, Any]:
             return [finite(v) for v in value]
         return value
 
-    best = table.best(_best_stat(table) or "mean")
+    best = table.best(best_stat(table) or "mean")
     return {
         "rows_by": table.spec.rows,
         "cols": table.spec.cols,

@@ -43,7 +43,12 @@ def _pixels(seed: int, size: int = 8) -> np.ndarray:
     return np.random.default_rng(seed).random((size, size, 3)).astype(np.float32)
 
 
-def build_study(path: Path, *, skip_niqe: tuple[int, int, int, int] | None = None) -> Study:
+def build_study(
+    path: Path,
+    *,
+    skip_niqe: tuple[int, int, int, int] | None = None,
+    skip_psnr: tuple[int, int, int, int] | None = None,
+) -> Study:
     """The study at ``path``; ``skip_niqe`` = (m, p, s, k) leaves that output unscored."""
     study = Study(path)
     psnr_version, niqe_version = metric_version("psnr"), metric_version("niqe")
@@ -78,10 +83,11 @@ def build_study(path: Path, *, skip_niqe: tuple[int, int, int, int] | None = Non
                     )  # fmt: skip
                     study.outputs[(m, p, s, k)] = image.id
                     ref = project.image(input_id).sha256
-                    project.put_score(
-                        image.sha256, "psnr", psnr_version, psnr_value(m, p, s, k),
-                        reference_sha256=ref,
-                    )  # fmt: skip
+                    if skip_psnr != (m, p, s, k):
+                        project.put_score(
+                            image.sha256, "psnr", psnr_version, psnr_value(m, p, s, k),
+                            reference_sha256=ref,
+                        )  # fmt: skip
                     if skip_niqe != (m, p, s, k):
                         project.put_score(
                             image.sha256, "niqe", niqe_version, niqe_value(m, p, s, k)
