@@ -263,7 +263,8 @@ class DepthView(QWidget):
             return
         if self._keep_marked_map:
             self._keep_marked_map = False
-            if images[0].id not in {i.id for i in self._marked_depth_maps()}:
+            is_map = (images[0].meta or {}).get("role") in ROLE_MODES
+            if not is_map:
                 return  # the selection at opening (an ordinary photo) does not replace it
         self.map_image, self.map_file = images[0], None
         if len(images) > 1:
@@ -468,7 +469,8 @@ class DepthView(QWidget):
     def cloud_colour(self) -> str:
         return self.colour_mode.currentData()
 
-    def _colours(self):
+    def cloud_colours(self):
+        """Per-point colours of the cloud for the chosen colouring (all points, not the shown)."""
         scene = self.scene
         mode = self.cloud_colour()
         if mode == "error" and self.evaluation is not None and self.evaluation.kind == "depth":
@@ -479,12 +481,12 @@ class DepthView(QWidget):
         scene = self.scene
         index = scene.display_index
         self.cloud_view.set_cloud(
-            scene.cloud.points[index], self._colours()[index], scene.intrinsics
+            scene.cloud.points[index], self.cloud_colours()[index], scene.intrinsics
         )
 
     def _recolour(self) -> None:
         if self.scene is not None and self.map_mode == "depth":
-            self.cloud_view.set_colours(self._colours()[self.scene.display_index])
+            self.cloud_view.set_colours(self.cloud_colours()[self.scene.display_index])
 
     # -- evaluation ----------------------------------------------------------------------
 
