@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.session import ProjectChange
 from app.views import VIEWS
 from core.methods.registry import METHODS
-from core.methods.runner import restore_images
+from core.methods.runner import MAX_REPEAT, MAX_RUN_NAME, check_run_name, restore_images
 from widgets.param_form import ParamForm
 
 
@@ -63,8 +64,14 @@ class RestorePanel(QWidget):
         self.model_files.activated.connect(self._on_model_chosen)
         self.form = ParamForm()
         self.repeat = QSpinBox()
-        self.repeat.setRange(1, 20)
-        self.repeat.setToolTip("runs per image (stability studies use 3)")
+        self.repeat.setRange(1, MAX_REPEAT)
+        self.repeat.setToolTip(
+            "outputs per image in this run; the stability test (iris stats friedman) needs 3"
+        )
+        self.run_name = QLineEdit()
+        self.run_name.setMaxLength(MAX_RUN_NAME)
+        self.run_name.setPlaceholderText("run name (optional, e.g. S1 x3)")
+        self.run_name.setToolTip("a name to find this run by later; empty makes one up")
 
         self.run_button = QPushButton("Run")
         self.run_button.setDefault(True)
@@ -88,6 +95,7 @@ class RestorePanel(QWidget):
         prompt_layout.addWidget(self.save_prompt)
         top.addRow("Prompt library", self.prompt_row)
         top.addRow("Models folder", self.model_files)
+        top.addRow("Run name", self.run_name)
         self._top = top
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel("Repeat"))
@@ -250,6 +258,11 @@ class RestorePanel(QWidget):
         except IrisError as exc:
             self.status.setText(str(exc))
             return None
+        try:
+            run_name = check_run_name(project, self.run_name.text().strip() or None)
+        except IrisError as exc:
+            self.status.setText(str(exc))
+            return None
         self.runs_total = len(ids) * self.repeat.value()
         self.handle = self.jobs.start(
             restore_images,
@@ -258,6 +271,7 @@ class RestorePanel(QWidget):
             method.name,
             params,
             repeat=self.repeat.value(),
+            run_name=run_name,
             device=self.window.settings.device,
             name=f"Restore ({method.name})",
             on_progress=self._on_progress,
@@ -291,6 +305,7 @@ class RestorePanel(QWidget):
 
     def _on_done(self, results: list) -> None:
         self.last_results = results
+        self.run_name.clear()  # a name names one run: the next run needs another
         ok = [r for r in results if r.status == "ok"]
         failed = [r for r in results if r.status != "ok"]
         text = f"{len(ok)} result(s) stored"

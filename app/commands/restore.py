@@ -25,7 +25,19 @@ def add_parser(subparsers) -> None:
     restore.add_argument(
         "--param", action="append", default=[], metavar="KEY=VALUE", help="a method parameter"
     )
-    restore.add_argument("--repeat", type=int, default=1, metavar="N", help="runs per image")
+    restore.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="outputs per image, in one run (3 for the stability test, iris stats friedman)",
+    )
+    restore.add_argument(
+        "--run",
+        dest="run_name",
+        metavar="NAME",
+        help="name of the new run (unique; default: made up)",
+    )
     restore.add_argument(
         "images", nargs="+", metavar="IMAGE", help="image id, image name, or a file to import"
     )
@@ -48,7 +60,8 @@ def add_parser(subparsers) -> None:
 
 def run_restore(args: argparse.Namespace) -> int:
     from core.methods import get_method, parse_param_strings
-    from core.methods.runner import restore_images
+    from core.methods.runner import check_repeat, check_run_name, restore_images
+    from core.project import Project
     from core.project.lookup import resolve_images
 
     method = get_method(args.method)
@@ -60,6 +73,10 @@ def run_restore(args: argparse.Namespace) -> int:
         method.param("prompt")
         params["prompt"] = args.prompt
     method.prepare(params)  # a method that cannot run fails before any image is imported
+    check_repeat(args.repeat)
+    if args.run_name is not None:
+        with Project.open(args.project) as project:
+            check_run_name(project, args.run_name)  # a taken name fails before any import too
     ids = resolve_images(args.project, args.images, import_files=True)
 
     def show(result) -> None:
@@ -75,6 +92,7 @@ def run_restore(args: argparse.Namespace) -> int:
         args.method,
         params,
         repeat=args.repeat,
+        run_name=args.run_name,
         device=args.device,
         on_result=show,
         progress=show_progress,

@@ -32,6 +32,8 @@ from core.redact import error_text, redact, redact_data
 OUT_OF_MEMORY = "out-of-memory"
 
 PROGRESS_SCALE = 1000
+MAX_REPEAT = 100  # repeats per image in one run (the stability protocol uses 3)
+MAX_RUN_NAME = 120
 
 
 @dataclass
@@ -64,6 +66,29 @@ def resolve_device_name(kind: str, device: str) -> str:
     return resolve_device(device).name
 
 
+def check_repeat(repeat: Any) -> int:
+    """Repeats per image as a checked integer, 1 to :data:`MAX_REPEAT`, else IrisError."""
+    if isinstance(repeat, bool) or not isinstance(repeat, int):
+        raise IrisError(f"repeat must be a whole number, got {repeat!r}")
+    if not 1 <= repeat <= MAX_REPEAT:
+        raise IrisError(f"repeat must be 1-{MAX_REPEAT}, got {repeat}")
+    return repeat
+
+
+def check_run_name(project: Project, name: str | None) -> str | None:
+    """A user-chosen run name, stripped and checked free in ``project``; None means "generate"."""
+    if name is None:
+        return None
+    text = str(name).strip()
+    if not text or len(text) > MAX_RUN_NAME or any(ord(ch) < 32 for ch in text):
+        raise IrisError(f"run name {name!r}: give 1-{MAX_RUN_NAME} printable characters")
+    if text.isdigit():
+        raise IrisError(f"run name {text!r}: a name of digits only reads as a run id; add a letter")
+    if any(run.name == text for run in project.runs()):
+        raise IrisError(f"{project.path}: a run called {text!r} already exists; choose another")
+    return text
+
+
 def restore_images(
     project_dir: str | Path,
     image_ids: Sequence[int],
@@ -71,14 +96,19 @@ def restore_images(
     params: dict[str, Any] | None = None,
     *,
     repeat: int = 1,
+    run_name: str | None = None,
     device: str = "auto",
     on_result: Callable[[RestoreResult], None] | None = None,
     progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> list[RestoreResult]:
-    """Run ``method_name`` on each image ``repeat`` times; returns the stored results."""
-    if repeat < 1:
-        raise IrisError(f"repeat must be at least 1, got {repeat}")
+    """Run ``method_name`` on each image ``repeat`` times; returns the stored results.
+
+    The repeats live in one run, each result carrying its repeat index (0-based) in its
+    meta: the treatments of the stability protocol (``iris stats friedman``). ``run_name``
+    names the run (it must be free); without it a unique name is made up.
+    """
+    repeat = check_repeat(repeat)
     if not image_ids:
         raise IrisError("no images to restore")
     method = get_method(method_name)
@@ -89,11 +119,12 @@ def restore_images(
     total = len(image_ids) * repeat * PROGRESS_SCALE
     with Project.open(project_dir) as project:
         inputs = [project.image(int(i)) for i in image_ids]
+        name = check_run_name(project, run_name)
         method_id = project.ensure_method(
             stored_name, method.kind, params=method.defaults(), meta={"method": method.name}
         )
         run = project.create_run(
-            f"restore {stored_name} {stamp()} {uuid.uuid4().hex[:6]}",
+            name or f"restore {stored_name} {stamp()} {uuid.uuid4().hex[:6]}",
             RunKind.RESTORE,
             method_id=method_id,
             params={"method": method.name, "params": values, "repeat": repeat, "device": device},
