@@ -34,6 +34,7 @@ COMMAND_MODULES = [
     "app.commands.degrade",
     "app.commands.depth",
     "app.commands.evaluate",
+    "app.commands.segment",
     "app.commands.annotations",
     "app.commands.score",
     "app.commands.gaps",

@@ -19,6 +19,7 @@ class ImageKind(StrEnum):
     STEP = "step"
     METHOD_OUTPUT = "method_output"
     DERIVED = "derived"
+    GROUND_TRUTH = "ground_truth"  # a benchmark's truth a decoded map is evaluated against
 
 
 class MethodKind(StrEnum):
