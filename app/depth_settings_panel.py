@@ -154,8 +154,9 @@ class DepthSettingsPanel(QGroupBox):
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(first)
-        layout.addWidget(second)
+        for widget in (first, second):
+            widget.setMinimumWidth(60)  # the panel must fit its scroll area (1366x768)
+            layout.addWidget(widget)
         return row
 
     def _edited(self, *_args) -> None:
