@@ -1,18 +1,36 @@
-"""The project browser: thumbnails of a project's images and runs, filtered by kind."""
+"""The project browser: thumbnails of a project's images and runs, filtered by kind and tag.
+
+Its context menu acts on the selected images: *Edit Tags...* (the tag editor) and
+*Export Images...* (their files and a manifest into a folder); both run on the
+compute worker and announce what they changed on the project session.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.session import ProjectChange
+from widgets.tag_filter import TagFilter
 from widgets.thumbnail_grid import ThumbnailGrid, ThumbnailItem
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from app.context import ViewContext
+    from app.job_owner import JobOwner
+    from app.tag_editor import TagEditor
     from core.naming import ProjectNames
     from core.project import ImageRecord, Project, RunRecord
 
@@ -33,6 +51,11 @@ def _thumbnail(path: Path, size: int) -> np.ndarray:
     )  # PIL and numpy load in the pool thread, not at startup
 
     return make_thumbnail(path, size)
+
+
+def choose_export_folder(parent: QWidget) -> str:
+    """The folder the user picks for an export ("" when cancelled)."""
+    return QFileDialog.getExistingDirectory(parent, "Export the selected images into")
 
 
 def describe_image(image: ImageRecord, name: str = "", provenance: str = "") -> str:
@@ -62,21 +85,54 @@ class ProjectBrowser(QWidget):
         self._rebuilding = False
         self._reporting = False
         self.names: ProjectNames | None = None  # read with the project (naming loads then)
+        self._context: ViewContext | None = None
+        self._jobs: dict[str, JobOwner] = {}
+        self.tag_editor: TagEditor | None = None  # the open tag editor, if any
+        self.context_menu: QMenu | None = None  # the menu being shown, if any
         self.filter = QComboBox()
         self.filter.addItems(list(FILTERS))
         self.filter.currentTextChanged.connect(lambda _text: self.refresh())
+        self.tag_filter = TagFilter()
+        self.tag_filter.changed.connect(lambda _tags: self.refresh())
         self.summary = QLabel()
         self.grid = ThumbnailGrid(_thumbnail, size=100)
         self.grid.selection_changed.connect(self._on_selection)
+        self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.grid.customContextMenuRequested.connect(self._show_context_menu)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter, 1)
+        filters.addWidget(self.tag_filter, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.filter)
+        layout.addLayout(filters)
         layout.addWidget(self.grid, 1)
         layout.addWidget(self.summary)
 
+    def set_context(self, context: ViewContext) -> None:
+        """The worker, session and status the browser's own jobs (tags, export) use."""
+        if self._context is context:
+            return
+        self._context = context
+        if context.session is not None:
+            context.session.changed.connect(self._on_project_changed)
+
+    def context(self) -> ViewContext | None:
+        """The context given, else the window's (a MainWindow offers ``context``)."""
+        if self._context is None:
+            found = getattr(self.window(), "context", None)
+            if found is not None and hasattr(found, "worker"):
+                self.set_context(found)
+        return self._context
+
     def set_project(self, project: Project | None) -> None:
         self.project = project
+        self.context()  # subscribe to the session once the browser sits in its window
         self.refresh()
+
+    def _on_project_changed(self, what: ProjectChange, _source: object) -> None:
+        # Images and runs reach the browser through the window; tags alone, here.
+        if what & ProjectChange.TAGS and not what & (ProjectChange.IMAGES | ProjectChange.RUNS):
+            self.refresh()
 
     def refresh(self) -> None:
         """Re-read the project (after an import or a run) and rebuild the grid.
@@ -120,10 +176,17 @@ class ProjectBrowser(QWidget):
 
         self.names = ProjectNames.read(self.project)
         wanted = FILTERS[self.filter.currentText()]
+        self.tag_filter.set_tags(self.project.tag_pairs())
+        self.tag_filter.setEnabled(wanted != "runs")
+        shown = ""
         if wanted == "runs":
             self._show_runs()
         else:
             images = self.project.images(kind=wanted)
+            if tags := self.tag_filter.current:
+                tagged = set(self.project.images_tagged(tags))
+                images = [image for image in images if image.id in tagged]
+                shown = f" ({len(images)} shown)"
             self._runs = {}
             self._images = {image.id: image for image in images}
             from core.provenance import Provenance
@@ -136,7 +199,7 @@ class ProjectBrowser(QWidget):
                 items.append(ThumbnailItem(image.id, name, self.project.image_path(image), tooltip))
             self.grid.set_items(items)
         counts = self.project.counts()
-        self.summary.setText(f"{counts['images']} images, {counts['runs']} runs")
+        self.summary.setText(f"{counts['images']} images, {counts['runs']} runs{shown}")
 
     def _show_runs(self) -> None:
         assert self.project is not None
@@ -162,6 +225,105 @@ class ProjectBrowser(QWidget):
     def display_name(self, image: ImageRecord) -> str:
         """The image's short, unique name in this project (its stored name if unknown)."""
         return self.names.images.get(image.id, image.name) if self.names else image.name
+
+    # -- acting on the selection -------------------------------------------------------
+
+    def selected_image_ids(self) -> list[int]:
+        """The ids of the selected images, in grid order (runs are not images)."""
+        return [key for key in self.grid.selected_keys() if key in self._images]
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        ids = self.selected_image_ids()
+        if self.project is None or not ids:
+            return
+        count = len(ids)
+        menu = QMenu(self)
+        menu.addAction("Edit &Tags...", self.edit_tags).setStatusTip(
+            f"Add or remove study tags on the {count} selected image(s)"
+        )
+        menu.addAction("&Export Images...", self.export_selected).setStatusTip(
+            f"Write the {count} selected image(s) and manifest.csv into a folder"
+        )
+        self.context_menu = menu
+        try:
+            menu.exec(self.grid.viewport().mapToGlobal(pos))
+        finally:
+            self.context_menu = None
+            menu.deleteLater()
+
+    def _owner(self, key: str) -> JobOwner | None:
+        context = self.context()
+        if context is None:
+            return None
+        if key not in self._jobs:
+            from app.job_owner import JobOwner
+
+            self._jobs[key] = JobOwner(context.worker, context.session, self)
+        return self._jobs[key]
+
+    def _status(self, text: str) -> None:
+        context = self.context()
+        if context is not None:
+            context.show_status(text)
+
+    def edit_tags(self) -> TagEditor | None:
+        """Open the tag editor on the selected images (OK applies it on the worker)."""
+        ids = self.selected_image_ids()
+        if self.project is None or not ids:
+            return None
+        from app.tag_editor import TagEditor
+
+        editor = TagEditor(ids, self.project.tags_for(ids), self.project.own_tags_of(ids), self)
+        editor.accepted.connect(lambda: self._apply_tags(editor))
+        editor.finished.connect(lambda _result: editor.deleteLater())
+        self.tag_editor = editor
+        editor.open()
+        return editor
+
+    def _apply_tags(self, editor: TagEditor) -> None:
+        tags, removed = editor.changes()
+        owner = self._owner("tags")
+        if self.project is None or owner is None or not (tags or removed):
+            return
+        from app.tag_editor import edit_tags_job
+
+        count = len(editor.image_ids)
+        owner.start(
+            edit_tags_job,
+            str(self.project.path),
+            editor.image_ids,
+            tags,
+            removed,
+            name="Edit tags",
+            on_done=lambda _rows: self._status(f"Tags changed on {count} image(s)"),
+            changes=ProjectChange.TAGS,
+        )
+
+    def export_selected(self) -> None:
+        """Export the selected images into a folder the user picks, on the worker."""
+        ids = self.selected_image_ids()
+        owner = self._owner("export")
+        if self.project is None or owner is None or not ids:
+            return
+        folder = choose_export_folder(self)
+        if not folder:
+            return
+        from core.studies.export import export_images
+
+        owner.start(
+            export_images,
+            str(self.project.path),
+            ids,
+            folder,
+            name="Export images",
+            on_done=self._on_exported,
+        )
+
+    def _on_exported(self, report) -> None:
+        text = f"Exported {len(report.rows)} image(s) to {report.out_dir}"
+        if report.errors:
+            text += f"; {len(report.errors)} not exported ({report.errors[0][1]})"
+        self._status(text)
 
     def _on_selection(self, keys: list) -> None:
         if self._rebuilding:

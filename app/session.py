@@ -22,7 +22,8 @@ class ProjectChange(enum.Flag):
     RUNS = enum.auto()
     SCORES = enum.auto()
     ANNOTATIONS = enum.auto()
-    ALL = IMAGES | RUNS | SCORES | ANNOTATIONS
+    TAGS = enum.auto()  # study tags (key=value) of images
+    ALL = IMAGES | RUNS | SCORES | ANNOTATIONS | TAGS
 
 
 class ProjectSession(QObject):

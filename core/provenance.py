@@ -2,11 +2,12 @@
 
 Shown in the browser's tooltips and the Images view's facts, beside the short
 display names of :mod:`core.naming` (which this text uses to name each generation).
+The image's study tags (its own and those inherited from its input) close the text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core.naming import (
@@ -32,6 +33,7 @@ class Provenance:
     runs: dict[int, RunRecord]
     methods: dict[int, dict[str, Any]]
     names: ProjectNames
+    tags: dict[int, dict[str, str]] = field(default_factory=dict)  # image id -> shown tags
 
     @classmethod
     def read(cls, project: Project, names: ProjectNames | None = None) -> Provenance:
@@ -40,6 +42,7 @@ class Provenance:
             {run.id: run for run in project.runs()},
             {int(row["id"]): row for row in project.methods()},
             names or ProjectNames.read(project),
+            project.tags_for(None),
         )
 
     def text(self, image: ImageRecord | int) -> str:
@@ -73,7 +76,14 @@ class Provenance:
             lines.append(_folded(folded))
         lines.reverse()
         lines.append(f"stored as: {text_of(image.name, 200)}")
+        if tags := self.tags.get(image.id):
+            lines.append(f"tags: {tags_text(tags)}")
         return "\n".join(lines)
+
+
+def tags_text(tags: dict[str, str], limit: int = 400) -> str:
+    """``degradation=blur, scene=text``: an image's tags, sorted by key, bounded in length."""
+    return text_of(", ".join(f"{key}={value}" for key, value in sorted(tags.items())), limit)
 
 
 def provenance_text(project: Project, image: ImageRecord, names: ProjectNames | None = None) -> str:

@@ -95,6 +95,30 @@ class TagStore:
                     removed += cursor.rowcount
         return removed
 
+    def edit_tags(
+        self, image_ids: Iterable[int], tags: Mapping[str, str], remove: Iterable[str] = ()
+    ) -> int:
+        """Set ``tags`` and remove the keys ``remove`` on every image, in one transaction
+        (the tag editor's OK); returns the rows written and removed."""
+        ids, keys = [int(i) for i in image_ids], list(remove)
+        with self.transaction():
+            changed = self.set_tags(ids, tags) if tags else 0
+            return changed + (self.remove_tags(ids, keys) if keys else 0)
+
+    def own_tags_of(self, image_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+        """Each image's own tags (none inherited); images without any are absent."""
+        ids = sorted({int(i) for i in image_ids})
+        found: dict[int, dict[str, str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = (
+                "SELECT image_id, key, value FROM image_tags "
+                f"WHERE image_id IN ({','.join('?' * len(chunk))})"
+            )
+            for row in self._db.query(sql, chunk):
+                found.setdefault(row["image_id"], {})[row["key"]] = row["value"]
+        return found
+
     def own_tags(self, image_id: int) -> dict[str, str]:
         """The tags set on this image itself (none inherited)."""
         return {
