@@ -27,6 +27,7 @@ EXIT_INTERRUPTED = 130
 COMMAND_MODULES = [
     "app.commands.gui",
     "app.commands.project",
+    "app.commands.tag",
     "app.commands.restore",
     "app.commands.iterate",
     "app.commands.runs",
@@ -42,6 +43,7 @@ COMMAND_MODULES = [
     "app.commands.table",
     "app.commands.judge",
     "app.commands.results",
+    "app.commands.export",
 ]
 
 

@@ -1,4 +1,8 @@
-"""Project commands: ``iris new``, ``iris import``, ``iris info`` (JSON shapes in the README)."""
+"""Project commands: ``iris new``, ``iris import``, ``iris info`` (JSON shapes in the README).
+
+``iris import`` may tag what it imports: ``--tags-from-path '{scene}/{name}'`` reads
+tags from each file's path under the folder given, ``--manifest FILE`` from a CSV.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +29,18 @@ def add_parser(subparsers) -> None:
         ],
         help="import image files or folders into a project",
     )
-    imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp.add_argument("paths", nargs="*", metavar="PATH")
+    imp.add_argument(
+        "--tags-from-path", metavar="PATTERN",
+        help="tag each file from its path under the folder(s) given, e.g. "
+        "'{scene}/{degradation}/{name}' ({name} is the file name, {*} matches anything); "
+        "a file whose path does not match is refused",
+    )  # fmt: skip
+    imp.add_argument(
+        "--manifest", metavar="FILE",
+        help="import the files a CSV lists: a 'path' column (relative to the CSV's folder), "
+        "an optional 'name' column, and one column per tag key",
+    )  # fmt: skip
     imp.set_defaults(run=run_import)
 
     info = subparsers.add_parser(
@@ -54,8 +69,22 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from core.project.importer import import_paths
+    from core.project.importer import import_manifest, import_paths, import_tagged
 
+    if args.manifest and args.tags_from_path:
+        raise IrisError("--manifest and --tags-from-path: choose one source of tags")
+    if args.manifest and args.paths:
+        raise IrisError("--manifest lists the files to import; give no PATH with it")
+    if not args.manifest and not args.paths:
+        raise IrisError("give the files or folders to import (or --manifest FILE)")
+    if args.manifest:
+        from core.studies.tagging import read_manifest
+
+        read_manifest(args.manifest)  # a bad manifest stops before the project is created
+    elif args.tags_from_path:
+        from core.studies.tagging import compile_pattern
+
+        compile_pattern(args.tags_from_path)
     # A missing path is refused like any bad file (listed with its reason); the rest import.
     _open(args.project, create=True).close()
 
@@ -63,12 +92,21 @@ def run_import(args: argparse.Namespace) -> int:
         if not args.json and sys.stderr.isatty():
             print(f"\rimporting {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    report = import_paths(args.project, args.paths, progress=show_progress)
+    if args.manifest:
+        report = import_manifest(args.project, args.manifest, progress=show_progress)
+    elif args.tags_from_path:
+        report = import_tagged(
+            args.project, args.paths, args.tags_from_path, progress=show_progress
+        )
+    else:
+        report = import_paths(args.project, args.paths, progress=show_progress)
     if args.json:
         print(json.dumps(report.as_dict()))
     else:
+        tagged = f", tagged {len(report.tagged)}" if report.tagged else ""
         print(
-            f"imported {len(report.imported)}, already present {len(report.duplicates)}, refused {len(report.errors)}"
+            f"imported {len(report.imported)}, already present {len(report.duplicates)}, "
+            f"refused {len(report.errors)}{tagged}"
         )
         for _path, error in report.errors:
             print(f"  refused: {error}")
