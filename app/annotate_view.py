@@ -471,14 +471,19 @@ class AnnotateView(QWidget):
         self.canvas.set_overlays(overlays)
 
     def _refresh_counts(self) -> None:
-        from core.annotations.summary import counts
+        from core.annotations.summary import case_table, groupings
 
         if self.project is None:
             self.cases.clear()
             return
-        order = [label.id for label in self.taxonomy.labels]
-        table = counts(self.project, self.cases.grouping)
-        self.cases.show_counts(table, order, self.taxonomy.title)
+        self.cases.set_groupings(groupings(self.project))
+        table = case_table(self.project, self.cases.grouping, taxonomy=self.taxonomy)
+        self.cases.show_table(table, self._row_title)
+
+    def _row_title(self, row: str) -> str:
+        """A case row's title: a label group in capitals, a label indented under it."""
+        group = next((g for g in self.taxonomy.groups if g.id == row), None)
+        return group.title.upper() if group is not None else "  " + self.taxonomy.title(row)
 
     # -- keyboard ------------------------------------------------------------------------
 

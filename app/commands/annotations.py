@@ -41,7 +41,13 @@ def add_parser(subparsers) -> None:
     summary = actions.add_parser(
         "summary",
         parents=[project_option(), json_option()],
-        help="counts per label, method, prompt; agreement",
+        help="flags per label, cases (images flagged) per prompt, method or tag; agreement",
+    )
+    summary.add_argument(
+        "--by",
+        default="prompt",
+        metavar="KEY",
+        help="count cases per method, prompt (default), annotator or a tag key",
     )
     summary.set_defaults(run=run_summary)
 
@@ -88,10 +94,16 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    from core.annotations.summary import summary
+    from core.annotations.summary import case_table, summary
+    from core.annotations.taxonomy import project_taxonomy
 
     with _open(args.project) as project:
+        try:
+            table = case_table(project, args.by)
+        except ValueError as exc:
+            raise IrisError(str(exc)) from None
         data = summary(project)
+        taxonomy = project_taxonomy(project)
     if args.json:
         print(json.dumps(data, sort_keys=True))
         return 0
@@ -100,7 +112,28 @@ def run_summary(args: argparse.Namespace) -> int:
         kappa = data["agreement"].get(label, {}).get("kappa")
         extra = f"   kappa {kappa:.3f}" if kappa is not None else ""
         print(f"  {label:<34} {n:>5}{extra}")
+    groups = {group.id: group.title for group in taxonomy.groups}
+    print(format_cases(table, lambda row: groups.get(row) or taxonomy.title(row)))
     return 0
+
+
+def format_cases(table, title) -> str:
+    """Cases (images with a flag of the row) per column, as "cases/reviewed"."""
+    if not table.columns:
+        return "no image reviewed or flagged yet"
+    width = max(9, *(len(c) + 2 for c in table.columns))
+    rows = [r for r in table.rows if r in table.groups or table.cases.get(r)]
+    name = max(len(title(r)) + 2 for r in rows)
+    lines = [f"cases per {table.by} (images flagged / images reviewed)"]
+    lines.append(" " * name + "".join(f"{c:>{width}}" for c in table.columns))
+    for row in rows:
+        label = title(row).upper() if row in table.groups else "  " + title(row)
+        cells = [
+            f"{table.cases.get(row, {}).get(c, 0)}/{table.reviewed.get(c, 0)}"
+            for c in table.columns
+        ]
+        lines.append(f"{label:<{name}}" + "".join(f"{cell:>{width}}" for cell in cells))
+    return "\n".join(lines)
 
 
 def run_taxonomy(args: argparse.Namespace) -> int:
