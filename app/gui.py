@@ -110,7 +110,7 @@ def launch(
         if os.environ.get(STARTUP_PROBE_ENV):
             QTimer.singleShot(0, lambda: (report_startup("IRIS_PROJECT_SHOWN"), app.quit()))
         else:
-            worker.set_device(settings.device)
+            worker.prepare_compute(settings.device)
 
     try:
         if view:

@@ -134,6 +134,12 @@ def _resolve_device_job(choice: str, *, progress: Callable, cancel: threading.Ev
     return resolve_device(choice)
 
 
+def _warm_metrics_job(choice: str, *, progress: Callable, cancel: threading.Event) -> bool:
+    from core.metrics.warm import warm_up_metrics
+
+    return warm_up_metrics(resolve_device(choice).name, progress=progress, cancel=cancel)
+
+
 class ComputeWorker(QObject):
     """GUI-thread facade of the compute thread. Create once; call :meth:`shutdown` at exit."""
 
@@ -197,6 +203,16 @@ class ComputeWorker(QObject):
         handle = self.submit(_resolve_device_job, choice, name="device")
         handle.succeeded.connect(self._on_device)
         return handle
+
+    def prepare_compute(self, choice: str) -> list[JobHandle]:
+        """At start: resolve the device, then warm the metric library (core/metrics/warm.py).
+
+        Both run on the compute thread before any job the user starts, so the imports that
+        hold the GIL happen once, at start, and not while the user scores.
+        """
+        device = self.set_device(choice)
+        warm = self.submit(_warm_metrics_job, choice, name="prepare metrics")
+        return [device, warm]
 
     def _on_device(self, info: DeviceInfo) -> None:
         self.device = info

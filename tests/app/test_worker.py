@@ -132,3 +132,13 @@ def test_device_is_resolved_on_the_worker(qtbot, worker):
     with qtbot.waitSignal(worker.device_changed, timeout=60_000) as blocker:
         worker.set_device("cpu")
     assert blocker.args[0].name == "cpu" and worker.device_name == "cpu"
+
+
+def test_prepare_compute_resolves_the_device_then_builds_a_metric_on_the_worker(qtbot, worker):
+    from core.metrics import engine
+
+    device, warm = worker.prepare_compute("cpu")
+    qtbot.waitUntil(lambda: warm.is_finished, timeout=120_000)
+    assert device.state == "done" and worker.device_name == "cpu"
+    assert warm.state == "done" and warm.result is True
+    assert any(key[0] == "psnr" and key[1] == "cpu" for key in engine._BUILT)

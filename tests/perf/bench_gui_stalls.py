@@ -1,11 +1,12 @@
 """Benchmark: the longest GUI event-loop gap while the Metrics view scores the sample project.
 
 The UI thread must never compute: scoring runs on the compute worker and the view
-only redraws when results arrive. The window starts as ``iris gui`` does (the
-device is resolved on the worker, which imports torch, before the user scores).
-The baseline is the longest gap of the same window idling for a second,
-measured in the same run. Aim: under 50 ms. What is left is the compute thread
-holding Python's GIL in C code (pyiqa building a metric), not the GUI thread working.
+only redraws when results arrive. The window starts as ``iris gui`` does: the worker
+resolves the device and warms the metric library (torch, pyiqa: core/metrics/warm.py)
+before the user scores. The baseline is the longest gap of the same window idling for
+a second, measured in the same run. Aim: under 50 ms. The second figure is what that
+warm-up costs the window at start (imports holding Python's GIL in C code), reported so
+that the cost moved there stays visible.
 (The filmstrip's figure is ``iterate_gui_max_stall`` in bench_iterate.)
 """
 
@@ -18,10 +19,12 @@ from pathlib import Path
 
 from tests.perf.bench_iterate import _max_gap  # the same event-loop gap measure
 
-METRICS = "entropy,psnr"
+# Metrics the sample does not ship precomputed (resources/sample/scores.json has entropy, psnr,
+# ssim, niqe, brisque, piqe), so every value is computed while the gap is measured.
+METRICS = "gmsd,ms_ssim"
 
 
-def metrics_stall() -> dict:
+def metrics_stall() -> list[dict]:
     from app.gui import application, prepare_qt_environment
 
     prepare_qt_environment(headless_ok=True)
@@ -43,10 +46,14 @@ def metrics_stall() -> dict:
             window.resize(1366, 768)
             window.show()
             window.open_project(sample)
-            worker.set_device(settings.device)  # as `iris gui` does at start: torch loads then
+            worker.prepare_compute(settings.device)  # as `iris gui` does at start (torch, pyiqa)
             view = window.show_view("plots")
             settle = time.perf_counter() + 1.0
-            _max_gap(app, lambda: time.perf_counter() > settle and not worker.active_jobs())
+            warm_started = time.perf_counter()
+            warm_gap = _max_gap(
+                app, lambda: time.perf_counter() > settle and not worker.active_jobs()
+            )
+            warm_seconds = time.perf_counter() - warm_started
             idle_until = time.perf_counter() + 1.0
             idle_gap = _max_gap(app, lambda: time.perf_counter() > idle_until)
             view.runs.clearSelection()
@@ -62,9 +69,13 @@ def metrics_stall() -> dict:
         finally:
             window.close()
             worker.shutdown(10_000)
+    if seconds < 1.0:
+        raise RuntimeError(
+            f"scoring took {seconds:.2f} s: the scores were cached, nothing measured"
+        )
     if state != "done" or not curves:
         raise RuntimeError(f"scoring ended {state} with {curves} curves")
-    return {
+    scoring = {
         "bench": "metrics_gui_max_stall",
         "metric": f"longest GUI event-loop gap (ms) while the Metrics view scores the sample's "
         f"run group with {METRICS} ({seconds:.1f} s)",
@@ -74,7 +85,18 @@ def metrics_stall() -> dict:
         "ratio": round(gap / idle_gap, 2) if idle_gap else None,
         "aim": "value < 50 ms",
     }
+    warm = {
+        "bench": "startup_warm_gui_max_stall",
+        "metric": f"longest GUI event-loop gap (ms) while the worker resolves the device and "
+        f"warms the metric library at start ({warm_seconds:.1f} s)",
+        "value": round(warm_gap * 1000, 1),
+        "unit": "ms",
+        "baseline": round(idle_gap * 1000, 1),
+        "ratio": round(warm_gap / idle_gap, 2) if idle_gap else None,
+        "aim": "reported (the window is already shown and usable between gaps)",
+    }
+    return [scoring, warm]
 
 
 def run() -> list[dict]:
-    return [metrics_stall()]
+    return metrics_stall()
