@@ -183,3 +183,25 @@ def test_a_bad_manifest_imports_nothing(tmp_path):
         import_manifest(tmp_path / "p", path)
     with Project.open(tmp_path / "p") as project:
         assert project.images() == []
+
+
+def test_an_edit_sets_and_removes_in_one_transaction_and_provenance_shows_tags(tmp_path):
+    from core.provenance import Provenance
+
+    with Project.create(tmp_path / "p") as project:
+        first = project.add_image_bytes(_png(tmp_path / "a.png", 1), name="a", kind="imported")
+        second = project.add_image_bytes(_png(tmp_path / "b.png", 2), name="b", kind="imported")
+        child = project.add_image_bytes(
+            _png(tmp_path / "c.png", 3), name="c", kind="restored", parent_id=first.id
+        )
+        project.set_tags([first.id, second.id], {"scene": "text", "old": "x"})
+        with pytest.raises(TagError):  # a bad tag: nothing of the edit is written
+            project.edit_tags([first.id, second.id], {"subject": "ok", "bad key": "v"}, ["old"])
+        assert project.own_tags_of([first.id, second.id, child.id]) == {
+            first.id: {"scene": "text", "old": "x"},
+            second.id: {"scene": "text", "old": "x"},
+        }
+        assert project.edit_tags([first.id, second.id], {"subject": "ok"}, ["old"]) == 4
+        assert project.own_tags_of([first.id])[first.id] == {"scene": "text", "subject": "ok"}
+        story = Provenance.read(project)
+        assert story.text(child).splitlines()[-1] == "tags: scene=text, subject=ok"  # inherited
