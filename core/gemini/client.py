@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import Cancelled
-from core.gemini.config import base_url, retry_base_seconds
+from core.gemini.config import DEFAULT_IMAGE_SIZE, base_url, retry_base_seconds
 from core.methods.base import MethodFailed
 from core.redact import redact, redact_data, register_secret
 
@@ -44,7 +44,7 @@ class EditRequest:
     prompt: str
     image: bytes | None = None
     mime_type: str = "image/png"
-    image_size: str | None = "1K"
+    image_size: str | None = DEFAULT_IMAGE_SIZE
     aspect_ratio: str | None = None
     seed: int | None = None
     temperature: float | None = None

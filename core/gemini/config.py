@@ -12,6 +12,7 @@ BASE_URL_ENV = "IRIS_GEMINI_BASE_URL"
 MODELS_ENV = "IRIS_GEMINI_MODELS"
 RETRY_BASE_ENV = "IRIS_GEMINI_RETRY_BASE_S"
 IMAGE_SIZES = ("1K", "2K", "4K")
+DEFAULT_IMAGE_SIZE = "2K"  # Banana100's default resolution (section 2.2)
 ASPECT_RATIOS = ("auto", "1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.gemini.config import ASPECT_RATIOS, IMAGE_SIZES, model_ids
+from core.gemini.config import ASPECT_RATIOS, DEFAULT_IMAGE_SIZE, IMAGE_SIZES, model_ids
 from core.gemini.keys import api_key
 from core.imageio import encode_png, load_image
 from core.jobs import check_cancelled
@@ -92,7 +92,13 @@ def build_method() -> Method:
         params=(
             Param("model", "choice", models[0], "model id", choices=models),
             Param("prompt", "text", "LF3", "prompt id from the library, or the prompt text"),
-            Param("image_size", "choice", "1K", "output resolution", choices=IMAGE_SIZES),
+            Param(
+                "image_size",
+                "choice",
+                DEFAULT_IMAGE_SIZE,
+                "output resolution",
+                choices=IMAGE_SIZES,
+            ),  # fmt: skip,
             Param("aspect_ratio", "choice", "auto", "output aspect ratio", choices=ASPECT_RATIOS),
             Param("seed", "int", -1, "seed (-1 = none)", -1, 2**31 - 1),
             Param("temperature", "float", -1.0, "temperature (-1 = model default)", -1.0, 2.0),

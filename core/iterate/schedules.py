@@ -29,6 +29,9 @@ SCHEDULES = ("replicate", "mirror", "rotate", "add-objects", "add-apple")
 SEED_POLICIES = ("none", "fixed", "per-step")
 IMAGE_SIZES = ("1K", "2K", "4K", "cycle")
 CYCLE = ("1K", "2K", "4K")
+# Banana100 section 2.2: "The majority of the dataset was generated with the default
+# resolution of 2K" (the API's three strings; 1K and 4K only to study resolution).
+DEFAULT_IMAGE_SIZE = "2K"  # as core.gemini.config's (kept apart: no Gemini import here)
 DEFAULT_PROMPTS = {
     "replicate": "B100-REPLICA",
     "mirror": "B100-MIRROR",
@@ -101,7 +104,7 @@ class Schedule:
     seed_policy: str = "none"
     seed: int = 0
     temperature: float | None = None
-    image_size: str = "1K"
+    image_size: str = DEFAULT_IMAGE_SIZE
 
     def __post_init__(self) -> None:
         if self.name not in SCHEDULES and self.name != "list":
@@ -185,6 +188,7 @@ class Schedule:
             seed_policy=data.get("seed_policy", "none"),
             seed=int(data.get("seed", 0)),
             temperature=data.get("temperature"),
+            # every stored run holds its size; params without one predate sizes (then 1K)
             image_size=data.get("image_size", "1K"),
         )
 

@@ -71,3 +71,13 @@ def test_bad_settings_are_refused_with_the_known_values(tmp_path):
         Schedule(seed_policy="sometimes")
     with pytest.raises(IrisError, match="1K, 2K, 4K, cycle"):
         Schedule(image_size="8K")
+
+
+def test_gemini_iterative_runs_default_to_2k_as_banana100():
+    from core.gemini.client import EditRequest
+    from core.gemini.method import GEMINI
+
+    assert Schedule().image_size == "2K" and Schedule().plan(1).image_size == "2K"
+    assert GEMINI.param("image_size").default == "2K"
+    assert EditRequest(model="m", prompt="p").image_size == "2K"
+    assert Schedule.from_dict({"name": "replicate", "image_size": "1K"}).image_size == "1K"
