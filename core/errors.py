@@ -16,12 +16,10 @@ class Cancelled(IrisError):
         super().__init__(message)
 
 
-class ImageLoadError(IrisError):
-    """An image could not be read. ``reason`` is a short stable code, ``detail`` the specifics.
-
-    Reason codes: ``missing``, ``empty``, ``not-an-image``, ``truncated``,
-    ``too-large``, ``unsupported-mode``, ``corrupt``, ``unreadable``.
-    """
+class SourceError(IrisError):
+    """Something read from ``source`` was refused: ``reason`` is a short stable code, ``detail``
+    the specifics. The message is ``"<source>: <reason> (<detail>)"``; one shape for every
+    reader, so a caller can re-raise one as another with the same fields."""
 
     def __init__(self, source: str | Path, reason: str, detail: str = "") -> None:
         self.source = str(source)
@@ -31,6 +29,14 @@ class ImageLoadError(IrisError):
         if detail:
             text += f" ({detail})"
         super().__init__(text)
+
+
+class ImageLoadError(SourceError):
+    """An image could not be read.
+
+    Reason codes: ``missing``, ``empty``, ``not-an-image``, ``truncated``,
+    ``too-large``, ``unsupported-mode``, ``corrupt``, ``unreadable``.
+    """
 
 
 class ProjectError(IrisError):

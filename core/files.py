@@ -15,7 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from core.errors import IrisError
+from core.errors import SourceError
 
 MiB = 1024 * 1024
 # The largest annotation or results file IRIS reads (a results table of a
@@ -23,22 +23,11 @@ MiB = 1024 * 1024
 MAX_DATA_FILE_BYTES = 256 * MiB
 
 
-class FileReadError(IrisError):
-    """A file cannot be read safely. ``reason`` is a short stable code, ``detail`` the specifics.
+class FileReadError(SourceError):
+    """A file cannot be read safely.
 
     Reason codes: ``missing``, ``not-a-file``, ``too-large``, ``unreadable``, ``not-utf8``.
-    Same shape as :class:`~core.errors.ImageLoadError`, so a caller can re-raise
-    it as its own error type with the same fields.
     """
-
-    def __init__(self, source: str | os.PathLike, reason: str, detail: str = "") -> None:
-        self.source = str(source)
-        self.reason = reason
-        self.detail = detail
-        text = f"{self.source}: {reason}"
-        if detail:
-            text += f" ({detail})"
-        super().__init__(text)
 
 
 def _kind(mode: int) -> str:
