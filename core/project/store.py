@@ -189,37 +189,14 @@ class Project(ScoreStore, TagStore, RatingStore, FactStore, ProjectSummary):
 
     # -- images --------------------------------------------------------------------
 
-    def add_image_bytes(
-        self,
-        data: bytes,
-        *,
-        name: str,
-        kind: str,
-        info: ImageInfo | None = None,
-        source_path: str | None = None,
-        parent_id: int | None = None,
-        method_id: int | None = None,
-        run_id: int | None = None,
-        step_index: int | None = None,
-        meta: dict[str, Any] | None = None,
-    ) -> ImageRecord:
+    def add_image_bytes(self, data: bytes, **provenance: Any) -> ImageRecord:
         """Store an encoded image file and its row; returns the new record.
 
-        An ``imported`` image whose content is already imported returns the existing row
-        (the schema allows one per content; see :meth:`import_image_bytes`).
+        The keywords are :meth:`import_image_bytes`'s (name, kind, info, source_path,
+        parent_id, method_id, run_id, step_index, meta). An ``imported`` image whose content
+        is already imported returns the existing row (the schema allows one per content).
         """
-        return self.import_image_bytes(
-            data,
-            name=name,
-            kind=kind,
-            info=info,
-            source_path=source_path,
-            parent_id=parent_id,
-            method_id=method_id,
-            run_id=run_id,
-            step_index=step_index,
-            meta=meta,
-        )[0]
+        return self.import_image_bytes(data, **provenance)[0]
 
     def import_image_bytes(
         self,
