@@ -31,7 +31,6 @@ ORDER BY i.id
 _SCORES_OF = """
 SELECT image_sha256, metric, metric_version, reference_sha256, value, error, created_at
 FROM scores WHERE metric IN ({marks})
-ORDER BY created_at, id
 """
 
 _STEP_OUTPUTS = """
@@ -78,7 +77,7 @@ class FactStore:
         return self._db.execute(_PROVENANCE).fetchall()
 
     def scores_of(self, metrics: Sequence[str]) -> list[tuple]:
-        """Every stored score of these metrics (:data:`SCORE_COLUMNS`), oldest first."""
+        """Every stored score of these metrics (:data:`SCORE_COLUMNS`), in no set order."""
         names = list(dict.fromkeys(str(m) for m in metrics))
         if not names:
             return []

@@ -18,6 +18,7 @@ for are not dropped: each (image, metric) without one gets a status saying why
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -68,29 +69,27 @@ class Fact:
 class FactSet:
     """The facts of some metrics over every project image, and why the others have none.
 
-    ``values[(image_id, metric)]`` is a stored value; ``status[(image_id, metric)]`` is the
-    reason an image has none. Every image appears in ``keys``, scored or not.
+    ``values[metric][image_id]`` is a stored (finite) value; ``status[metric][image_id]``
+    is the reason an image has none. Every image appears in ``keys``, scored or not.
     """
 
     metrics: list[str]
     reference: str | None
     keys: dict[int, dict[str, Any]] = field(default_factory=dict)
-    values: dict[tuple[int, str], float] = field(default_factory=dict)
-    status: dict[tuple[int, str], str] = field(default_factory=dict)
-    references: dict[tuple[int, str], str] = field(default_factory=dict)
+    values: dict[str, dict[int, float]] = field(default_factory=dict)
+    status: dict[str, dict[int, str]] = field(default_factory=dict)
+    references: dict[str, dict[int, str]] = field(default_factory=dict)
     versions: dict[str, list[str]] = field(default_factory=dict)
     tag_keys: list[str] = field(default_factory=list)
 
     def facts(self) -> Iterator[Fact]:
         """Every stored value as a :class:`Fact`, by image then metric."""
-        for (image_id, metric), value in sorted(self.values.items()):
-            yield Fact(
-                image_id,
-                metric,
-                value,
-                self.references.get((image_id, metric), ""),
-                self.keys[image_id],
-            )
+        for image_id in sorted(self.keys):
+            for metric in self.metrics:
+                value = self.values.get(metric, {}).get(image_id)
+                if value is not None:
+                    reference = self.references.get(metric, {}).get(image_id, "")
+                    yield Fact(image_id, metric, value, reference, self.keys[image_id])
 
     def known_keys(self) -> list[str]:
         return [*BUILTIN_KEYS, *(k for k in self.tag_keys if k not in BUILTIN_KEYS)]
@@ -267,8 +266,10 @@ def check_metrics(project, metrics: Sequence[str]) -> list[str]:
     names = list(dict.fromkeys(m.strip() for m in metrics if m.strip()))
     if not names:
         raise StudyError("give at least one metric (--metrics)")
-    stored = set(project.score_metric_names())
     known = set(metric_names())
+    if all(name in known for name in names):
+        return names
+    stored = set(project.score_metric_names())  # a scan of the score table: only when needed
     for name in names:
         if name not in known and name not in stored:
             raise StudyError(
@@ -316,39 +317,43 @@ def read_facts(
     progress(1, 3)
     check_cancelled(cancel)
     current = _current_versions(names, fr)
-    for image_id, row in images.rows.items():
-        sha = row["sha256"]
-        for metric in names:
-            key = (image_id, metric)
-            ref_sha, ref_name, version = "", "", current[metric]
+    for metric in names:
+        values = facts.values.setdefault(metric, {})
+        status = facts.status.setdefault(metric, {})
+        named = facts.references.setdefault(metric, {})
+        used = facts.versions.setdefault(metric, [])
+        found = stored.get(metric, {})
+        for image_id, row in images.rows.items():
+            ref_sha, version = "", current[metric]
             if fr[metric]:
-                found = refs.get(image_id)
-                if found is None:
-                    facts.status[key] = NO_REFERENCE
+                ref = refs.get(image_id)
+                if ref is None:
+                    status[image_id] = NO_REFERENCE
                     continue
-                ref_sha, ref_name, size = found
-                if version is not None:
+                ref_sha = ref[0]
+                if version is not None and ref[2] != (row["width"], row["height"]):
                     version = aligned_version(
-                        version, (row["width"], row["height"]), size, policy, filt
+                        version, (row["width"], row["height"]), ref[2], policy, filt
                     )
-            candidates = stored.get((sha, metric, ref_sha))
-            if not candidates:
-                facts.status[key] = MISSING
+            candidates = found.get((row["sha256"], ref_sha))
+            if candidates is None:
+                status[image_id] = MISSING
                 continue
             chosen = _choose(candidates, version)
             if chosen is None:
-                facts.status[key] = OTHER_VERSION
+                status[image_id] = OTHER_VERSION
                 continue
-            chosen_version, value, error = chosen
+            chosen_version, value, error = chosen[:3]
             if error is not None or value is None:
-                facts.status[key] = f"error: {error or 'no value'}"
-                continue
-            facts.values[key] = float(value)
-            if ref_name:
-                facts.references[key] = ref_name
-            used = facts.versions.setdefault(metric, [])
-            if chosen_version not in used:
-                used.append(chosen_version)
+                status[image_id] = f"error: {error or 'no value'}"
+            elif not math.isfinite(value):
+                status[image_id] = "not finite"
+            else:
+                values[image_id] = float(value)
+                if ref_sha:
+                    named[image_id] = ref[1]
+                if chosen_version not in used:
+                    used.append(chosen_version)
     progress(3, 3)
     return facts
 
@@ -360,21 +365,33 @@ def _current_versions(names: Iterable[str], fr: dict[str, bool | None]) -> dict[
     return {m: (metric_version(m) if fr[m] is not None else None) for m in names}
 
 
-def _stored(rows: list[tuple]) -> dict[tuple[str, str, str], list[tuple]]:
-    """(image sha, metric, reference sha) -> [(version, value, error), ...], newest last."""
-    found: dict[tuple[str, str, str], list[tuple]] = {}
-    for sha, metric, version, ref_sha, value, error, _created in rows:
-        found.setdefault((sha, metric, ref_sha), []).append((version, value, error))
+def _stored(rows: list[tuple]) -> dict[str, dict[tuple[str, str], Any]]:
+    """metric -> (image sha, reference sha) -> (version, value, error, created_at), or a list
+    of such tuples where several versions are stored."""
+    found: dict[str, dict[tuple[str, str], Any]] = {}
+    for row in rows:
+        by_metric = found.get(row[1])
+        if by_metric is None:
+            by_metric = found[row[1]] = {}
+        key = (row[0], row[3])
+        entry = (row[2], row[4], row[5], row[6])
+        before = by_metric.get(key)
+        if before is None:
+            by_metric[key] = entry
+        elif isinstance(before, list):
+            before.append(entry)
+        else:
+            by_metric[key] = [before, entry]
     return found
 
 
-def _choose(candidates: list[tuple], version: str | None) -> tuple | None:
-    if version is None:  # a judge or other name: the newest stored score
-        return candidates[-1]
-    for candidate in reversed(candidates):
-        if candidate[0] == version:
-            return candidate
-    return None
+def _choose(candidates: Any, version: str | None) -> tuple | None:
+    """The stored score of ``version``; for a name outside pyiqa (None), the newest one."""
+    if isinstance(candidates, tuple):
+        return candidates if version is None or candidates[0] == version else None
+    if version is None:
+        return max(candidates, key=lambda c: c[3] or "")
+    return next((c for c in candidates if c[0] == version), None)
 
 
 def _reference_shas(project, images: _Images, spec: str) -> dict[int, tuple[str, str, tuple]]:

@@ -240,9 +240,35 @@ def build_table(facts: FactSet, spec: TableSpec) -> Table:
     order = sorted(groups, key=lambda label: tuple(natural_key(v) for v in label))
     rows = _with_subtotals(spec, order, groups)
     columns = _columns(facts, spec, images)
-    cells = [[_cell(facts, spec, row.image_ids, column) for column in columns] for row in rows]
+    position = {image_id: index for index, image_id in enumerate(facts.keys)}
+    ids = np.fromiter(facts.keys, dtype=np.int64, count=len(facts.keys))
+    arrays = {m: _value_array(facts, m, position) for m in {c.metric for c in columns}}
+    cells = []
+    for row in rows:
+        at = np.fromiter((position[i] for i in row.image_ids), np.int64, len(row.image_ids))
+        line = []
+        for column in columns:
+            picked = at
+            if column.value is not None:
+                keep = [_label(facts.keys[i].get(spec.cols)) == column.value for i in ids[at]]
+                picked = at[np.asarray(keep, dtype=bool)] if len(at) else at
+            line.append(
+                _cell(facts, spec, column.metric, ids[picked], arrays[column.metric][picked])
+            )
+        cells.append(line)
     versions = {m: list(v) for m, v in facts.versions.items()}
     return Table(spec, facts.reference, rows, columns, cells, versions)
+
+
+def _value_array(facts: FactSet, metric: str, position: dict[int, int]) -> np.ndarray:
+    """Every image's value of ``metric`` by position, NaN where it has none."""
+    out = np.full(len(position), np.nan)
+    found = facts.values.get(metric, {})
+    if found:
+        out[np.fromiter((position[i] for i in found), np.int64, len(found))] = np.fromiter(
+            found.values(), np.float64, len(found)
+        )
+    return out
 
 
 def _with_subtotals(spec: TableSpec, order: list[tuple], groups: dict) -> list[Row]:
@@ -280,26 +306,18 @@ def _columns(facts: FactSet, spec: TableSpec, images: list[int]) -> list[Column]
     return [Column(m, v, _direction(m)) for m in facts.metrics if m in spec.metrics for v in values]
 
 
-def _cell(facts: FactSet, spec: TableSpec, image_ids: list[int], column: Column) -> Cell:
-    if column.value is not None:
-        image_ids = [i for i in image_ids if _label(facts.keys[i].get(spec.cols)) == column.value]
-    with_value: list[int] = []
-    values: list[float] = []
+def _cell(
+    facts: FactSet, spec: TableSpec, metric: str, ids: np.ndarray, values: np.ndarray
+) -> Cell:
+    valued = ~np.isnan(values)
     without: dict[str, list[int]] = {}
-    metric = column.metric
-    for image_id in image_ids:
-        value = facts.values.get((image_id, metric))
-        if value is None:
-            reason = facts.status.get((image_id, metric), MISSING)
-            without.setdefault(reason, []).append(image_id)
-        elif math.isfinite(value):
-            with_value.append(image_id)
-            values.append(value)
-        else:
-            without.setdefault("not finite", []).append(image_id)
-    array = np.asarray(values, dtype=np.float64)
+    if not valued.all():
+        status = facts.status.get(metric, {})
+        for image_id in ids[~valued].tolist():
+            without.setdefault(status.get(image_id, MISSING), []).append(image_id)
+    array = values[valued]
     stats = {name: STATS[name].compute(array, spec) for name in spec.stats}
-    return Cell(with_value, array, without, stats)
+    return Cell(ids[valued].tolist(), array, without, stats)
 
 
 def missing_scores(facts: FactSet, spec: TableSpec) -> dict[str, list[int]]:
@@ -309,7 +327,8 @@ def missing_scores(facts: FactSet, spec: TableSpec) -> dict[str, list[int]]:
     for metric in facts.metrics:
         if _direction(metric) is None:  # a judge: scored by its own command, not here
             continue
-        ids = [i for i in wanted if facts.status.get((i, metric)) in (MISSING, OTHER_VERSION)]
+        status = facts.status.get(metric, {})
+        ids = [i for i in wanted if status.get(i) in (MISSING, OTHER_VERSION)]
         if ids:
             out[metric] = ids
     return out

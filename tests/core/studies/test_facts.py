@@ -73,5 +73,5 @@ def test_a_score_of_another_metric_version_is_not_taken_for_the_current_one(tmp_
         image = project.image(target)
         project.put_score(image.sha256, "brisque", "pyiqa-0.0.1", 50.0)
     facts = read_facts(study.path, ["brisque"])
-    assert facts.status[(target, "brisque")] == "other version"
-    assert (target, "brisque") not in facts.values
+    assert facts.status["brisque"][target] == "other version"
+    assert target not in facts.values["brisque"]
