@@ -19,6 +19,7 @@ METHODS.register_lazy("gamma", "core.methods.classical_light:GAMMA", kind="class
 METHODS.register_lazy("dehaze", "core.methods.classical_light:DEHAZE", kind="classical")
 METHODS.register_lazy("spandrel", "core.methods.spandrel_method:SPANDREL", kind="model")
 METHODS.register_lazy("gemini", "core.gemini.method:GEMINI", kind="editor")
+METHODS.register_lazy("diffusers", "core.local_models.editor:DIFFUSERS", kind="model")
 METHODS.register_lazy(
     "generation-loss", "core.iterate.generation_loss:GENERATION_LOSS", kind="classical"
 )
