@@ -12,12 +12,9 @@ that the cost moved there stays visible.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
-from pathlib import Path
 
-from tests.perf.bench_iterate import _max_gap  # the same event-loop gap measure
+from tests.perf.gui_window import max_gap, sample_window
 
 # Metrics the sample does not ship precomputed (resources/sample/scores.json has entropy, psnr,
 # ssim, niqe, brisque, piqe), so every value is computed while the gap is measured.
@@ -25,50 +22,25 @@ METRICS = "gmsd,ms_ssim"
 
 
 def metrics_stall() -> list[dict]:
-    from app.gui import application, prepare_qt_environment
-
-    prepare_qt_environment(headless_ok=True)
-    app = application()
-    from app.main_window import MainWindow
-    from app.settings import Settings
-    from app.worker import ComputeWorker
-    from core.sample_project import ensure_sample_project
-
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ["IRIS_DATA_DIR"] = str(Path(folder) / "data")
-        os.environ["IRIS_CONFIG_DIR"] = str(Path(folder) / "config")
-        sample = ensure_sample_project()
-        worker = ComputeWorker()
-        settings = Settings()
-        settings.device = "cpu"
-        window = MainWindow(settings, worker)
-        try:
-            window.resize(1366, 768)
-            window.show()
-            window.open_project(sample)
-            worker.prepare_compute(settings.device)  # as `iris gui` does at start (torch, pyiqa)
-            view = window.show_view("plots")
-            settle = time.perf_counter() + 1.0
-            warm_started = time.perf_counter()
-            warm_gap = _max_gap(
-                app, lambda: time.perf_counter() > settle and not worker.active_jobs()
-            )
-            warm_seconds = time.perf_counter() - warm_started
-            idle_until = time.perf_counter() + 1.0
-            idle_gap = _max_gap(app, lambda: time.perf_counter() > idle_until)
-            view.runs.clearSelection()
-            view.runs.item(0).setSelected(True)  # the sample's run group
-            view.metric_edit.setText(METRICS)
-            view.reference.setCurrentText("input")
-            start = time.perf_counter()
-            view.score()
-            handle = view.scoring.handle
-            gap = _max_gap(app, lambda: handle.is_finished)
-            seconds = time.perf_counter() - start
-            state, curves = handle.state, len(view.plot.curves)
-        finally:
-            window.close()
-            worker.shutdown(10_000)
+    with sample_window((1366, 768), device="cpu") as (app, window, worker):
+        worker.prepare_compute("cpu")  # as `iris gui` does at start (torch, pyiqa)
+        view = window.show_view("plots")
+        settle = time.perf_counter() + 1.0
+        warm_started = time.perf_counter()
+        warm_gap = max_gap(app, lambda: time.perf_counter() > settle and not worker.active_jobs())
+        warm_seconds = time.perf_counter() - warm_started
+        idle_until = time.perf_counter() + 1.0
+        idle_gap = max_gap(app, lambda: time.perf_counter() > idle_until)
+        view.runs.clearSelection()
+        view.runs.item(0).setSelected(True)  # the sample's run group
+        view.metric_edit.setText(METRICS)
+        view.reference.setCurrentText("input")
+        start = time.perf_counter()
+        view.score()
+        handle = view.scoring.handle
+        gap = max_gap(app, lambda: handle.is_finished)
+        seconds = time.perf_counter() - start
+        state, curves = handle.state, len(view.plot.curves)
     if seconds < 1.0:
         raise RuntimeError(
             f"scoring took {seconds:.2f} s: the scores were cached, nothing measured"

@@ -15,7 +15,6 @@ Run: ``QT_QPA_PLATFORM=offscreen python -m tests.perf iterate``
 
 from __future__ import annotations
 
-import os
 import statistics
 import tempfile
 import time
@@ -24,10 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.perf.gui_window import max_gap, sample_window
+
 SIZE = 2048
 OVERHEAD_STEPS = 12
 GUI_STEPS = 100
-TICK_MS = 5
 
 
 def _instant_editor():
@@ -84,60 +84,23 @@ def runner_overhead() -> dict:
     }
 
 
-def _max_gap(app, until) -> float:
-    from PySide6.QtCore import QTimer
-
-    ticks: list[float] = []
-    timer = QTimer()
-    timer.setInterval(TICK_MS)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start()
-    while not until():
-        app.processEvents()
-        time.sleep(0.001)
-    timer.stop()
-    gaps = np.diff(ticks) if len(ticks) > 1 else np.array([0.0])
-    return float(gaps.max())
-
-
 def gui_stall() -> dict:
-    from app.gui import application, prepare_qt_environment
-
-    prepare_qt_environment(headless_ok=True)
-    app = application()
-    from app.main_window import MainWindow
-    from app.settings import Settings
-    from app.worker import ComputeWorker
-    from core.sample_project import ensure_sample_project
-
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ["IRIS_DATA_DIR"] = str(Path(folder) / "data")
-        os.environ["IRIS_CONFIG_DIR"] = str(Path(folder) / "config")
-        sample = ensure_sample_project()
-        worker = ComputeWorker()
-        window = MainWindow(Settings(), worker)
-        try:
-            window.resize(1400, 860)
-            window.show()
-            window.open_project(sample)
-            view = window.show_view("runs")
-            idle_until = time.perf_counter() + 1.0
-            idle_gap = _max_gap(app, lambda: time.perf_counter() > idle_until)
-            for i in range(view.settings_form.image_combo.count()):
-                if view.settings_form.image_combo.itemText(i).startswith("gradient "):
-                    view.settings_form.image_combo.setCurrentIndex(i)
-            view.settings_form.steps.setValue(GUI_STEPS)
-            view.settings_form.seed_policy.setCurrentText("per-step")
-            view.settings_form.group.setText("bench")
-            start = time.perf_counter()
-            handle = view.start()
-            gap = _max_gap(app, lambda: handle.is_finished)
-            seconds = time.perf_counter() - start
-            frames = view.filmstrip.count()
-            state = handle.state
-        finally:
-            window.close()
-            worker.shutdown(10_000)
+    with sample_window((1400, 860)) as (app, window, _worker):
+        view = window.show_view("runs")
+        idle_until = time.perf_counter() + 1.0
+        idle_gap = max_gap(app, lambda: time.perf_counter() > idle_until)
+        for i in range(view.settings_form.image_combo.count()):
+            if view.settings_form.image_combo.itemText(i).startswith("gradient "):
+                view.settings_form.image_combo.setCurrentIndex(i)
+        view.settings_form.steps.setValue(GUI_STEPS)
+        view.settings_form.seed_policy.setCurrentText("per-step")
+        view.settings_form.group.setText("bench")
+        start = time.perf_counter()
+        handle = view.start()
+        gap = max_gap(app, lambda: handle.is_finished)
+        seconds = time.perf_counter() - start
+        frames = view.filmstrip.count()
+        state = handle.state
     if state != "done" or frames != GUI_STEPS + 1:
         raise RuntimeError(f"the benchmark run ended {state} with {frames} frames")
     return {
