@@ -37,6 +37,7 @@ COMMAND_MODULES = [
     "app.commands.evaluate",
     "app.commands.segment",
     "app.commands.annotations",
+    "app.commands.ratings",
     "app.commands.score",
     "app.commands.gaps",
     "app.commands.stats",
