@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.depth.colour_path import ColourPath, DecodeTable, pack_rgb
+from core.depth.colour_path import ColourPath, DecodeTable, mask_far
 from core.depth.curves import make_curve
 from core.depth.defaults import (
     COLORMAP_NAMES,
@@ -27,6 +27,7 @@ from core.depth.defaults import (
     DEFAULT_RANGE_MODE,
     DEFAULT_SCALE,
 )
+from core.errors import IrisError
 from core.pixels import to_uint8
 from core.registry import Registry
 
@@ -135,13 +136,25 @@ class ColourCodec:
         max_path_distance: float | None = DEFAULT_MAX_PATH_DISTANCE,
         median: bool = False,
     ) -> DepthDecoding:
-        """Depth of every pixel: table lookup, optional 3x3 median, then distance masking."""
-        codes = pack_rgb(to_uint8_rgb(pixels))
-        depth, distance = self._table().lookup(codes)
-        if median:
+        """Depth of every pixel: table lookup, optional 3x3 median, then distance masking.
+
+        Without the median the masking happens inside the fused, blocked lookup
+        (:meth:`DecodeTable.decode`); the median needs the whole images first, so it
+        masks after it, block by block.
+        """
+        if pixels.dtype != np.uint8:
+            pixels = to_uint8_rgb(pixels)
+        if not (pixels.ndim == 2 or (pixels.ndim == 3 and pixels.shape[2] >= 3)):
+            shape = pixels[..., :3].shape
+            raise IrisError(f"expected an (H, W, 3) uint8 image, got {pixels.dtype} {shape}")
+        table = self._table()
+        if not median:
+            depth, distance = table.decode(pixels, max_path_distance)
+        else:
+            depth, distance = table.decode(pixels)
             depth, distance = _median3(depth), _median3(distance)
-        if max_path_distance is not None:
-            depth[distance > max_path_distance] = np.nan
+            if max_path_distance is not None:
+                mask_far(depth, distance, max_path_distance)
         params = dict(self.params, max_path_distance=max_path_distance, median=median)
         return DepthDecoding(depth, distance, self.name, params)
 

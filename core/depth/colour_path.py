@@ -139,35 +139,160 @@ class ColourPath:
         return f_out, d_out
 
 
+#: Pixels per block of the fused decode: its buffers (~2 MB in all) stay in cache, and the
+#: Python calls per block (about twenty) stay negligible next to the work.
+BLOCK_PIXELS = 1 << 16
+
+
+def table_index(codes: np.ndarray) -> np.ndarray:
+    """The table's own index of :func:`pack_rgb` codes: the bytes R, G, B read little-endian.
+
+    The table is laid out in that order because it is what three bytes of an RGB image
+    already are (``R | G << 8 | B << 16``): a block of pixels becomes indices with one
+    unaligned read and one ``and``, no byte shuffling.
+    """
+    codes = np.asarray(codes).astype(np.int64)
+    return ((codes & 0xFF) << 16) | (codes & 0xFF00) | ((codes >> 16) & 0xFF)
+
+
+def _rgb_of_index(index: np.ndarray) -> np.ndarray:
+    """(n, 3) RGB in [0, 1] of table indices (inverse of :func:`table_index` and pack_rgb)."""
+    return np.stack([index & 255, (index >> 8) & 255, (index >> 16) & 255], axis=1) / 255.0
+
+
+def _block_indices(block: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Table indices (int64, written into ``out``) of a C-contiguous uint8 block of pixels.
+
+    (h, w) grey, (h, w, 3) RGB or (h, w, 4) RGBA (alpha ignored); three-channel pixels
+    are read as overlapping little-endian uint32 at a stride of 3 bytes, masked to 24 bits.
+    """
+    n = block.shape[0] * block.shape[1]
+    out = out[:n]
+    if block.ndim == 2:
+        np.multiply(block.reshape(-1), 0x010101, out=out, dtype=np.int64)
+    elif block.shape[2] == 4:
+        np.bitwise_and(block.reshape(-1).view("<u4"), 0xFFFFFF, out=out, casting="unsafe")
+    else:
+        raw = block.reshape(-1)
+        if n > 1:  # every pixel but the last: its 4-byte read would pass the end
+            words = np.ndarray((n - 1,), dtype="<u4", buffer=raw, strides=(3,))
+            np.bitwise_and(words, 0xFFFFFF, out=out[:-1], casting="unsafe")
+        r, g, b = (int(v) for v in raw[-3:])
+        out[-1] = r | g << 8 | b << 16
+    return out
+
+
 class DecodeTable:
-    """A lazily filled 2^24 table: packed colour -> (value, distance to the path).
+    """A lazily filled 2^24 table: colour -> (value, distance to the path), 8 bytes an entry.
 
     ``to_value`` maps the path parameter f to what the table stores (depth in
-    metres, never negative). Unfilled entries hold -1, so one gather finds both
-    the values and the colours still to project; each distinct colour is
-    projected once, the first time an image contains it.
+    metres, never negative). Each entry holds the value (float32) and the distance
+    (float16 precision, stored as float32) side by side, so one gather fetches both
+    from one cache line. Unfilled entries have distance -1, so the gather itself
+    finds the colours still to project; each distinct colour is projected once,
+    the first time an image contains it.
     """
 
     def __init__(self, path: ColourPath, to_value) -> None:
         self.path = path
         self.to_value = to_value
-        self._value = np.full(TABLE_SIZE, UNKNOWN, dtype=np.float32)
-        self._distance = np.zeros(TABLE_SIZE, dtype=np.float16)
+        unknown = np.array([UNKNOWN, UNKNOWN], dtype=np.float32).view(np.uint64)[0]
+        self._entries = np.full(TABLE_SIZE, unknown, dtype=np.uint64)
+        self._pairs = self._entries.view(np.float32).reshape(TABLE_SIZE, 2)
         self._lock = threading.Lock()
 
     def _fill(self, missing: np.ndarray) -> None:
-        rgb = np.stack([(missing >> 16) & 255, (missing >> 8) & 255, missing & 255], axis=1)
-        f, dist = self.path.project(rgb / 255.0)
-        self._value[missing] = self.to_value(f)
-        self._distance[missing] = dist
+        """Project the table indices ``missing`` (int64, distinct) and store their entries."""
+        f, dist = self.path.project(_rgb_of_index(missing))
+        self._pairs[missing, 0] = self.to_value(f)
+        self._pairs[missing, 1] = dist.astype(np.float16)
 
     def lookup(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Stored value (float32) and distance (float32) of every code (uint32, < 2^24)."""
+        index = table_index(np.clip(np.asarray(codes, dtype=np.int64), 0, TABLE_SIZE - 1))
         with self._lock:
-            values = np.take(self._value, codes, mode="clip")
-            unknown = values < 0
+            pairs = self._pairs[index]
+            unknown = pairs[..., 1] < 0
             if unknown.any():
-                self._fill(np.unique(codes[unknown]).astype(np.int64))
-                values[unknown] = np.take(self._value, codes[unknown])
-            distance = np.take(self._distance, codes, mode="clip").astype(np.float32)
-        return values, distance
+                self._fill(np.unique(index[unknown]))
+                pairs[unknown] = self._pairs[index[unknown]]
+        return np.ascontiguousarray(pairs[..., 0]), np.ascontiguousarray(pairs[..., 1])
+
+    def decode(
+        self, pixels: np.ndarray, max_distance: float | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Value and distance (float32 (H, W)) of uint8 pixels, NaN where distance > max_distance.
+
+        Fused and blocked: each block of rows goes from pixels to indices, one gather
+        and the split into the two outputs while it is in cache, so no array the size
+        of the image is made besides the two results. ``pixels`` is (H, W) grey or
+        (H, W, 3+) uint8. Blocks with colours not yet in the table are decoded again
+        after one projection of all the new colours.
+        """
+        height, width = pixels.shape[:2]
+        value = np.empty((height, width), dtype=np.float32)
+        distance = np.empty((height, width), dtype=np.float32)
+        if value.size == 0:
+            return value, distance
+        rows = max(1, BLOCK_PIXELS // max(width, 1))
+        index = np.empty(rows * width, dtype=np.int64)
+        entries = np.empty(rows * width, dtype=np.uint64)
+        pairs = entries.view(np.float32).reshape(-1, 2)
+        far = np.empty(rows * width, dtype=bool)
+        if pixels.ndim == 3 and pixels.shape[2] not in (3, 4):
+            pixels = pixels[..., :3]
+
+        def gather(top: int) -> np.ndarray:
+            """Gather the block of rows from ``top``; its distances go straight to the output."""
+            block = np.ascontiguousarray(pixels[top : top + rows])
+            ix = _block_indices(block, index)
+            np.take(self._entries, ix, out=entries[: len(ix)], mode="clip")
+            np.copyto(distance[top : top + rows].reshape(-1), pairs[: len(ix), 1])
+            return ix
+
+        def finish(top: int, n: int) -> None:
+            """Copy the block's values out, masked by its distances."""
+            block_value = value[top : top + rows].reshape(-1)
+            np.copyto(block_value, pairs[:n, 0])
+            if max_distance is not None:
+                mask_far(block_value, distance[top : top + rows].reshape(-1), max_distance, far)
+
+        with self._lock:
+            redo: list[int] = []
+            missing: list[np.ndarray] = []
+            for top in range(0, height, rows):
+                ix = gather(top)
+                block_distance = distance[top : top + rows].reshape(-1)
+                if len(ix) and block_distance.min() < 0:
+                    redo.append(top)
+                    missing.append(ix[block_distance < 0])
+                else:
+                    finish(top, len(ix))
+            if missing:
+                self._fill(np.unique(np.concatenate(missing)))
+                for top in redo:
+                    finish(top, len(gather(top)))
+        return value, distance
+
+
+def mask_far(
+    value: np.ndarray, distance: np.ndarray, max_distance: float, scratch: np.ndarray | None = None
+) -> None:
+    """Set ``value`` to NaN (in place) where ``distance > max_distance``, block by block.
+
+    A block whose largest distance is within the limit (most of a clean map) costs one
+    ``max``; only blocks with far colours pay for the comparison and the masked write.
+    """
+    flat_value, flat_distance = value.reshape(-1), distance.reshape(-1)
+    if flat_value.size == 0:
+        return
+    if scratch is None or len(scratch) == 0:
+        scratch = np.empty(min(BLOCK_PIXELS, flat_value.size), dtype=bool)
+    step = len(scratch)
+    for lo in range(0, flat_value.size, step):
+        d = flat_distance[lo : lo + step]
+        if not d.max() > max_distance:  # NaN-free by construction; also true for NaN limits
+            continue
+        far = scratch[: len(d)]
+        np.greater(d, max_distance, out=far)
+        np.copyto(flat_value[lo : lo + step], np.float32(np.nan), where=far)
