@@ -67,6 +67,14 @@ def _items(doc: dict[str, Any], key: str) -> list[Any]:
     return value
 
 
+def _sections(doc: Any, label: str, *keys: str) -> list[list[Any]]:
+    """The document's top-level lists, checked; a bad one is one error naming the file."""
+    try:
+        return [_items(doc, key) for key in keys]
+    except FieldError as exc:
+        raise ExchangeError(f"{label}: {exc}") from None
+
+
 def _each(label: str, what: str, items: list[Any], check: Callable[[Any], Any]) -> list[Any]:
     """``check`` of every item; the first failure names the file and the item (1-based)."""
     out = []
@@ -91,12 +99,7 @@ def _size(sizes: Sizes, declared: dict[str, dict[str, Any]], sha: str) -> tuple[
 def from_json(doc: Any, label: str, sizes: Sizes | None = None) -> Bundle:
     """An IRIS annotations document (``"format": "iris-annotations"``)."""
     sizes = sizes or {}
-    try:
-        images = _items(doc, "images")
-        reviews = _items(doc, "reviews")
-        items = _items(doc, "annotations")
-    except FieldError as exc:
-        raise ExchangeError(f"{label}: {exc}") from None
+    images, reviews, items = _sections(doc, label, "images", "reviews", "annotations")
     bundle = Bundle()
 
     def image(data: Any) -> None:
@@ -139,12 +142,9 @@ def _segmentation(value: Any) -> tuple[str, Any]:
 def from_coco(doc: Any, label: str, sizes: Sizes | None = None) -> Bundle:
     """COCO JSON; IRIS's own ``iris`` fields are used when present, else derived."""
     sizes = sizes or {}
-    try:
-        image_items = _items(doc, "images")
-        category_items = _items(doc, "categories")
-        items = _items(doc, "annotations")
-    except FieldError as exc:
-        raise ExchangeError(f"{label}: {exc}") from None
+    image_items, category_items, items = _sections(
+        doc, label, "images", "categories", "annotations"
+    )
     bundle = Bundle()
     sha_of: dict[int | str, str] = {}
     categories: dict[int | str, str] = {}
