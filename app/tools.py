@@ -21,3 +21,6 @@ TOOLS.register_lazy(
 TOOLS.register_lazy(
     "import-results", "app.import_results:open_import_results", title="Import Score &Results..."
 )
+TOOLS.register_lazy(
+    "import-chains", "app.chain_import_dialog:open_chain_import", title="Import &Chains..."
+)
