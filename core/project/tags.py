@@ -18,6 +18,9 @@ from core.errors import IrisError
 
 KEY_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 MAX_VALUE_LENGTH = 256
+_MAX_DEPTH = 10_000  # generations followed at most (a 100-step edit chain is 100; a damaged
+# project may hold a cycle)
+_CHAIN_LIMIT = 200  # more images than this: resolve the whole tree at once
 
 _CHAIN = """
 WITH RECURSIVE chain(start, id, depth) AS (
@@ -25,7 +28,7 @@ WITH RECURSIVE chain(start, id, depth) AS (
     UNION ALL
     SELECT chain.start, images.parent_id, chain.depth + 1
     FROM chain JOIN images ON images.id = chain.id
-    WHERE images.parent_id IS NOT NULL AND chain.depth < 64
+    WHERE images.parent_id IS NOT NULL AND chain.depth < {depth}
 )
 SELECT chain.start AS image_id, t.key AS key, t.value AS value, chain.depth AS depth
 FROM chain JOIN image_tags t ON t.image_id = chain.id
@@ -134,18 +137,53 @@ class TagStore:
         Images without any tag are absent from the result.
         """
         if image_ids is None:
-            sql, params = _CHAIN.format(where=""), []
-        else:
-            ids = sorted({int(i) for i in image_ids})
-            if not ids:
-                return {}
-            sql = _CHAIN.format(where=f"WHERE id IN ({','.join('?' * len(ids))})")
-            params = ids
+            return self._all_inherited(None)
+        ids = sorted({int(i) for i in image_ids})
+        if not ids:
+            return {}
+        if len(ids) > _CHAIN_LIMIT:  # many images: one pass over the whole tree is faster
+            return self._all_inherited(set(ids))
+        sql = _CHAIN.format(where=f"WHERE id IN ({','.join('?' * len(ids))})", depth=_MAX_DEPTH)
         found: dict[int, dict[str, str]] = {}
-        for row in self._db.query(sql, params):
+        for row in self._db.query(sql, ids):
             # rows come farthest ancestor first, so nearer values overwrite farther ones
             found.setdefault(row["image_id"], {})[row["key"]] = row["value"]
         return found
+
+    def _all_inherited(
+        self, wanted: set[int] | None, *, shared: bool = False
+    ) -> dict[int, dict[str, str]]:
+        """Inherited tags of every image (or of ``wanted``), resolved in one pass over the
+        ``(id, parent_id)`` pairs: each image's tags are its parent's updated by its own.
+        With ``shared`` images may share one dict (read-only use, no copies made)."""
+        own: dict[int, dict[str, str]] = {}
+        for image_id, key, value in self._db.execute(
+            "SELECT image_id, key, value FROM image_tags"
+        ).fetchall():
+            own.setdefault(image_id, {})[key] = value
+        if not own:
+            return {}
+        parents = dict(self._db.execute("SELECT id, parent_id FROM images").fetchall())
+        resolved: dict[int, dict[str, str]] = {}
+        for start in parents if wanted is None else wanted:
+            if start in resolved or start not in parents:
+                continue
+            chain, seen, current = [], set(), start
+            while current is not None and current not in resolved and len(chain) <= _MAX_DEPTH:
+                chain.append(current)
+                seen.add(current)
+                current = parents.get(current)
+                if current in seen:  # a damaged project's cycle
+                    current = None
+            tags = resolved.get(current, {}) if current is not None else {}
+            for image_id in reversed(chain):  # nearest last, so its own tags win
+                mine = own.get(image_id)
+                tags = {**tags, **mine} if mine else tags
+                resolved[image_id] = tags
+        keep = parents if wanted is None else wanted
+        if shared:
+            return {i: t for i, t in resolved.items() if t and i in keep}
+        return {i: dict(t) for i, t in resolved.items() if t and i in keep}
 
     def tag_keys(self) -> list[str]:
         """Every tag key in use, sorted."""
@@ -177,6 +215,6 @@ class TagStore:
         wanted = dict(where)
         return sorted(
             image_id
-            for image_id, tags in self.tags_for(None).items()
+            for image_id, tags in self._all_inherited(None, shared=True).items()
             if all(tags.get(key) == value for key, value in wanted.items())
         )

@@ -205,3 +205,23 @@ def test_an_edit_sets_and_removes_in_one_transaction_and_provenance_shows_tags(t
         assert project.own_tags_of([first.id])[first.id] == {"scene": "text", "subject": "ok"}
         story = Provenance.read(project)
         assert story.text(child).splitlines()[-1] == "tags: scene=text, subject=ok"  # inherited
+
+
+def test_a_long_edit_chain_inherits_from_its_input_whichever_way_it_is_read(tmp_path):
+    """A 100-step chain: every step shows the input's tags, for one image, a few or all."""
+    with Project.create(tmp_path / "p") as project:
+        parent = project.add_image_bytes(_png(tmp_path / "in.png", 0), name="in", kind="imported")
+        project.set_tags([parent.id], {"scene": "text"})
+        steps = []
+        for index in range(1, 101):
+            parent = project.add_image_bytes(
+                _png(tmp_path / f"s{index}.png", index), name=f"s{index}", kind="step",
+                parent_id=parent.id, step_index=index,
+            )  # fmt: skip
+            steps.append(parent.id)
+        project.set_tags([steps[49]], {"scene": "faces"})  # step 50 re-tags the rest
+        expected = {i: {"scene": "text" if n < 49 else "faces"} for n, i in enumerate(steps)}
+        assert {i: project.tags_for([i])[i] for i in steps} == expected  # one at a time
+        assert {i: t for i, t in project.tags_for(steps).items()} == expected  # many at once
+        everything = project.tags_for(None)
+        assert {i: everything[i] for i in steps} == expected
