@@ -82,6 +82,19 @@ BINDINGS: tuple[tuple[tuple[Qt.Key, ...], str, Action], ...] = (
 
 KEYS: dict[Qt.Key, Action] = {key: action for keys, _help, action in BINDINGS for key in keys}
 
+# The rating mode (app/rating_mode.py) answers these keys instead; 0-5 rate.
+RATING_BINDINGS: tuple[tuple[tuple[Qt.Key, ...], str, Action], ...] = (
+    ((K.Key_Backspace,), "rating mode: back to the previous image", lambda v, s: v.previous()),
+    ((K.Key_N, K.Key_Right, K.Key_PageDown), "rating mode: next image", lambda v, s: v.next()),
+    ((K.Key_P, K.Key_Left, K.Key_PageUp), "rating mode: previous image", lambda v, s: v.previous()),
+    ((K.Key_F,), "rating mode: fit the image", lambda v, s: v.canvas.fit()),
+    ((K.Key_Plus, K.Key_Equal), "rating mode: zoom in", lambda v, s: v.canvas.zoom_by(1.25)),
+    ((K.Key_Minus,), "rating mode: zoom out", lambda v, s: v.canvas.zoom_by(0.8)),
+)
+RATING_KEYS: dict[Qt.Key, Action] = {
+    key: action for keys, _help, action in RATING_BINDINGS for key in keys
+}
+
 
 def key_help() -> list[tuple[str, str]]:
     """(keys, what they do) of every Annotate key, in the table's order."""
@@ -89,6 +102,9 @@ def key_help() -> list[tuple[str, str]]:
     for keys, text, _action in BINDINGS:
         rows.append((", ".join(QKeySequence(key).toString() for key in keys), text))
     rows += [("Ctrl+Z", "undo"), ("Ctrl+Shift+Z, Ctrl+Y", "redo")]  # as handle_key reads them
+    rows.append(("0-5", "rating mode: rate the image (0 worst, 5 best) and show the next"))
+    for keys, text, _action in RATING_BINDINGS:
+        rows.append((", ".join(QKeySequence(key).toString() for key in keys), text))
     return [(keys.replace("Backtab", "Shift+Tab"), text) for keys, text in rows]
 
 
@@ -104,6 +120,13 @@ def handle_key(view: AnnotateView, event: QKeyEvent) -> bool:
         view.undo(redo=True)
     elif ctrl:
         return False
+    elif view.rating_active:
+        if K.Key_0 <= key <= K.Key_5:
+            view.rate(key - K.Key_0)
+        elif key in RATING_KEYS:
+            RATING_KEYS[key](view, shift)
+        else:
+            return False
     elif K.Key_1 <= key <= K.Key_9:
         view.label_number(key - K.Key_0)
     elif key in KEYS:

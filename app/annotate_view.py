@@ -20,13 +20,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -114,54 +110,16 @@ class AnnotateView(QWidget):
         self.cases = CaseCounts()
         self.cases.grouping_changed.connect(lambda _grouping: self._refresh_counts())
         self.count_by, self.counts_table = self.cases.count_by, self.cases.table
+        from app.rating_mode import RatingMode
+
+        self.rating = RatingMode(self)
         self._build_layout()
         self.set_tool("rect")
 
     def _build_layout(self) -> None:
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.filters)
-        self.image_title = QLabel("")  # the shown image and its review state, never cut off
-        self.image_title.setStyleSheet("font-weight: bold;")
-        title_row = QHBoxLayout()
-        title_row.addWidget(self.image_title, 1)
-        title_row.addWidget(self.filters.progress_label)  # moved off the crowded filter row
-        left_layout.addLayout(title_row)
-        left_layout.addWidget(self.canvas, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.status_label, 1)
-        bottom.addWidget(self.tool_label)
-        left_layout.addLayout(bottom)
+        from app.annotate_layout import build_layout
 
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        form = QFormLayout()
-        form.addRow("Annotator", self.annotator_edit)
-        form.addRow("Compared with", self.compared_combo)
-        form.addRow("Severity (S)", self.severity_combo)
-        form.addRow("Note", self.note_edit)
-        right_layout.addLayout(form)
-        right_layout.addWidget(QLabel("Labels (1-9, Tab: next group)"))
-        right_layout.addWidget(self.labels_list, 3)
-        on_image = QLabel("Flags on this image (Del removes the selected one)")
-        on_image.setWordWrap(True)
-        right_layout.addWidget(on_image)
-        right_layout.addWidget(self.annotations_list, 2)
-        right_layout.addWidget(self.cases, 3)
-
-        # Small windows squeeze the panels instead of growing the whole main window.
-        left.setMinimumSize(160, 120)
-        right.setMinimumSize(120, 120)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([900, 360])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        build_layout(self)
 
     # -- settings ------------------------------------------------------------------------
 
@@ -271,6 +229,8 @@ class AnnotateView(QWidget):
                 annotator=self.annotator_filter.currentData(),
                 method=self.method_filter.currentData(),
             )
+            if self.rating.active:
+                self.queue = self.rating.order(self.queue)
         ids = [image.id for image in self.queue]
         self.index = ids.index(current.id) if current is not None and current.id in ids else 0
         self._show_current()
@@ -298,6 +258,8 @@ class AnnotateView(QWidget):
     def _follow_in_browser(self) -> None:
         """The browser highlights the image shown (not when walking the browser's selection,
         which a one-image selection would replace)."""
+        if self.rating.active:
+            return  # blind: the browser would show the image's name
         if self.current is not None and self.set_combo.currentData() != "selection":
             self.context.select([self.current.id])
 
@@ -329,6 +291,13 @@ class AnnotateView(QWidget):
         if self.project is None or not self.queue:
             self.progress_label.setText("0 of 0")
             self.image_title.setText("No image in this set: choose another Set or filter above")
+            return
+        if self.rating.active:
+            title, progress = self.rating.title()
+            self.image_title.setText(title)
+            self.image_title.setToolTip("")
+            self.progress_label.setText(progress)
+            self.rating.refresh()
             return
         marks = reviewed_images(self.project, self.annotator)
         done = sum(1 for image in self.queue if image.id in marks)
@@ -461,6 +430,9 @@ class AnnotateView(QWidget):
     def _paint_overlays(self) -> None:
         selected = self.annotations_list.currentRow()
         overlays = []
+        if self.rating.active:  # flags could tell which method made the image
+            self.canvas.set_overlays(overlays)
+            return
         for row, a in enumerate(self._current_annotations):
             label = self.taxonomy.label(a.label) if self.taxonomy else None
             colour = self._group_colour(label.group if label else "")
@@ -484,6 +456,25 @@ class AnnotateView(QWidget):
         """A case row's title: a label group in capitals, a label indented under it."""
         group = next((g for g in self.taxonomy.groups if g.id == row), None)
         return group.title.upper() if group is not None else "  " + self.taxonomy.title(row)
+
+    # -- rating ----------------------------------------------------------------------
+
+    @property
+    def rating_active(self) -> bool:
+        return self.rating.active
+
+    def set_rating_mode(self, on: bool) -> None:
+        """Rate blind (seeded order, names hidden, keys 0-5) or flag regions again."""
+        self.annotate_panel.setVisible(not on)
+        self.canvas.discard_pending()
+        self.status_label.setText("")
+        self.rebuild_queue()
+        if on:
+            self.go_to(0)  # the blind order starts at its beginning
+        self.canvas.setFocus()
+
+    def rate(self, score: int) -> None:
+        self.rating.rate(score)
 
     # -- keyboard ------------------------------------------------------------------------
 
