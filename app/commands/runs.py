@@ -32,8 +32,10 @@ def add_parser(subparsers) -> None:
     add_import_parser(actions)
 
 
+DEFAULT_LAYOUT = "{image}/{run}/{step}.png"  # core.iterate.chain_import's (numpy-free here)
+
+
 def add_import_parser(actions) -> None:
-    from core.iterate.chain_import import DEFAULT_LAYOUT
     from core.iterate.schedules import SCHEDULES
 
     imp = actions.add_parser(

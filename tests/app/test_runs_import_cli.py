@@ -98,3 +98,10 @@ def test_runs_list_shows_restore_runs_too(tmp_path):
     )  # fmt: skip
     text = iris("runs", "list", "--project", str(project))
     assert "(restore)" in text.stdout and "1/1" in text.stdout
+
+
+def test_the_cli_default_layout_is_the_importers():
+    from app.commands.runs import DEFAULT_LAYOUT
+    from core.iterate import chain_import
+
+    assert DEFAULT_LAYOUT == chain_import.DEFAULT_LAYOUT
