@@ -45,3 +45,22 @@ def test_no_module_imports_across_the_one_way_flow(package):
         if module.split(".")[0] in FORBIDDEN[package]
     ]
     assert bad == []
+
+
+def test_building_the_cli_parser_stays_light():
+    """``iris`` builds its parser before the window shows: every command's options and
+    choices must come from light modules, never numpy or the project store (which cost
+    about a second at start when one command's parser imported them)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from app.cli import build_parser; build_parser(); "
+        "heavy = ('numpy', 'core.project', 'sqlite_utils', 'PIL', 'cv2', 'torch'); "
+        "print(' '.join(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []
