@@ -129,8 +129,10 @@ class ImageView(QWidget):
     def _on_project_changed(self, what, _source) -> None:
         from app.session import ProjectChange
 
-        if what & (ProjectChange.IMAGES | ProjectChange.RUNS):
-            self._story = None  # new images or runs can change display names
+        if what & (ProjectChange.IMAGES | ProjectChange.RUNS | ProjectChange.TAGS):
+            self._story = None  # new images or runs change display names, tags the panel
+            if what & ProjectChange.TAGS and self.current is not None and self.project:
+                self._show_details(self.current)
 
     def story(self) -> Provenance:
         """The open project's display names and provenance (read once, until images or

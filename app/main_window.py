@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
             selection=lambda: list(self._selection),
             select=self.browser.select_images,
         )
+        self.browser.set_context(self._context)  # its own jobs: tags, export
         for name in ordered_view_names():
             page = QWidget()
             QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)

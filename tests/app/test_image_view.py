@@ -89,3 +89,15 @@ def test_the_facts_name_the_image_and_tell_where_it_came_from(qtbot, window):
     assert "seed 4" in story[1]
     assert view.provenance.isVisible()
     assert window.rect().contains(view.provenance.mapTo(window, view.provenance.rect().center()))
+
+
+def test_the_panel_shows_a_tag_given_while_the_image_is_shown(qtbot, window):
+    from app.session import ProjectChange
+
+    view = window.views["images"]
+    _click_thumbnail(qtbot, window, 0)
+    qtbot.waitUntil(lambda: view.current is not None, timeout=10_000)
+    assert "scene=text" not in view.provenance.toPlainText()
+    window.project.set_tags([view.current.id], {"scene": "text"})
+    window.session.changed.emit(ProjectChange.TAGS, None)  # what the tag editor's job sends
+    qtbot.waitUntil(lambda: "scene=text" in view.provenance.toPlainText(), timeout=5_000)
