@@ -32,7 +32,7 @@ class RatingChart(QWidget):
         self.plot.setLabel("bottom", "score")
         self.plot.setLabel("left", "ratings")
         self.plot.getAxis("bottom").setTicks([[(s, str(s)) for s in range(6)]])
-        self.legend = self.plot.addLegend(offset=(5, 5))
+        self.legend = self.plot.addLegend(offset=(-5, 5), labelTextSize="8pt")
         self.bars: list[pg.BarGraphItem] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -67,8 +67,7 @@ class RatingChart(QWidget):
                 pen=pg.mkPen(40, 40, 40),
                 name=row.method,
             )
-            self.plot.addItem(bar)
-            self.legend.addItem(bar, row.method)
+            self.plot.addItem(bar)  # its name puts it in the legend
             self.bars.append(bar)
         self.plot.setXRange(-0.6, 5.6, padding=0)
 
