@@ -92,3 +92,54 @@ def failure_matrix(
             row.append(fmean(picked) if picked else None)
         rows.append(row)
     return metrics, images, rows
+
+
+FAILURE_COUNTS = ("steps", "runs")  # what one failure is in a metric x image cell
+
+
+def failure_counts(
+    gaps: Mapping[str, MetricGaps],
+    steps: Sequence[int] = GAP_STEPS,
+    *,
+    count: str = "steps",
+) -> tuple[list[str], list[str], list[list[int | None]]]:
+    """Metric x image failure counts, the matrix of Banana100's Fig. 6.
+
+    ``count="steps"`` is the paper's: Fig. 6 "overlays the 3 heatmaps from Figure 5" (the
+    gap at steps 5, 10 and 20, each averaged over the image's runs) and "the brightness ...
+    correspond[s] to the total number of failures": a cell counts the steps whose mean gap
+    is > 0, from 0 to ``len(steps)``. ``count="runs"`` counts instead the runs of the image on
+    which the metric fails (any gap > 0), from 0 to the number of runs. A cell without any
+    gap is None.
+    """
+    if count not in FAILURE_COUNTS:
+        raise ValueError(f"count must be one of {', '.join(FAILURE_COUNTS)}, got {count!r}")
+    metrics = list(gaps)
+    images = list(dict.fromkeys(c.image for g in gaps.values() for c in g.chains))
+    rows: list[list[int | None]] = []
+    for metric in metrics:
+        row: list[int | None] = []
+        for image in images:
+            chains = [c for c in gaps[metric].chains if c.image == image]
+            if count == "runs":
+                known = [c for c in chains if any(d is not None for d in c.deltas.values())]
+                row.append(sum(c.fails for c in known) if known else None)
+                continue
+            means = []
+            for step in steps:
+                values = [c.deltas[step] for c in chains if c.deltas.get(step) is not None]
+                if values:
+                    means.append(fmean(values))
+            row.append(sum(m > 0 for m in means) if means else None)
+        rows.append(row)
+    return metrics, images, rows
+
+
+def failed_images(gaps: Mapping[str, MetricGaps], steps: Sequence[int] = GAP_STEPS) -> dict:
+    """Per metric, on how many input images it fails (a Fig. 6 cell above 0) of those scored:
+    the paper counts failures per (metric, image), not per run."""
+    metrics, _images, rows = failure_counts(gaps, steps)
+    return {
+        metric: (sum(1 for v in row if v), sum(1 for v in row if v is not None))
+        for metric, row in zip(metrics, rows, strict=True)
+    }

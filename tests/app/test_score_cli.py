@@ -106,8 +106,15 @@ def test_score_project_run_is_cached_and_gaps_and_friedman(run_project):
     assert gaps.returncode == 0, gaps.stderr
     table = json.loads(gaps.stdout)
     assert set(table) == {"entropy", "niqe"}
-    assert set(table["entropy"]) == {"delta5", "delta10", "delta20", "fails"}
-    assert 0 <= table["entropy"]["fails"] <= 3
+    entropy = table["entropy"]
+    assert set(entropy) == {"delta5", "delta10", "delta20", "fails", "failed_images", "images"} | {
+        "cells"
+    }
+    assert 0 <= entropy["fails"] <= 3
+    # the group's 3 runs share one input image: one Fig. 6 cell counting failing steps
+    assert entropy["images"] == len(entropy["cells"]) == 1
+    (cell,) = entropy["cells"].values()
+    assert 0 <= cell <= 3 and entropy["failed_images"] == (1 if cell else 0)
 
     stats = iris(
         "stats", "friedman", "--project", str(run_project),
