@@ -92,19 +92,31 @@ def _checked_threshold(threshold: float | None) -> float:
 
 
 def _nearest(flat: np.ndarray, palette: np.ndarray, threshold: float) -> np.ndarray:
-    """Label of the nearest palette colour per pixel (-1 beyond ``threshold``), in chunks."""
+    """Label of the nearest palette colour per pixel (-1 beyond ``threshold``), in chunks.
+
+    Squared distances are exact int32 sums; the running minimum over the palette
+    keeps one chunk-sized buffer per quantity (no pixels x colours matrix, and
+    no BLAS, whose threads thrash on a busy machine).
+    """
     labels = np.empty(flat.shape[0], np.int32)
-    colours = palette.astype(np.float32)
-    colour_norms = (colours * colours).sum(axis=1)
     limit = threshold * threshold
-    step = max(4096, (CHUNK_PIXELS * 16) // max(len(palette), 16))  # <= 16 M distances a chunk
-    for start in range(0, flat.shape[0], step):
-        chunk = flat[start : start + step].astype(np.float32)
-        # |p - c|^2 = |p|^2 - 2 p.c + |c|^2: exact in float32 for 8-bit integers
-        dist = colour_norms[None, :] - 2.0 * (chunk @ colours.T)
-        dist += (chunk * chunk).sum(axis=1)[:, None]
-        best = np.argmin(dist, axis=1)
-        best_dist = dist[np.arange(best.size), best]
+    colours = palette.astype(np.int32)
+    for start in range(0, flat.shape[0], CHUNK_PIXELS):
+        chunk = flat[start : start + CHUNK_PIXELS].astype(np.int32)
+        best_dist = np.full(chunk.shape[0], np.iinfo(np.int32).max, np.int32)
+        best = np.zeros(chunk.shape[0], np.int32)
+        dist = np.empty(chunk.shape[0], np.int32)
+        part = np.empty(chunk.shape[0], np.int32)
+        for index, colour in enumerate(colours):
+            np.subtract(chunk[:, 0], colour[0], out=dist)
+            np.multiply(dist, dist, out=dist)
+            for channel in (1, 2):
+                np.subtract(chunk[:, channel], colour[channel], out=part)
+                np.multiply(part, part, out=part)
+                dist += part
+            closer = dist < best_dist  # ties keep the earlier colour
+            best[closer] = index
+            np.minimum(best_dist, dist, out=best_dist)
         labels[start : start + best.size] = np.where(best_dist <= limit, best, UNASSIGNED)
     return labels
 
