@@ -52,6 +52,9 @@ def build_sample_project(dest: Path, *, scores: bool = True) -> Path:
                 meta=meta,
             )
             ids[entry["name"]] = record.id
+            tags = _study_tags(entry)
+            if tags:
+                project.set_tags([record.id], tags)
     for chain in manifest.get("iterate", []):
         _build_chain(dest, ids[chain["image"]], chain)
     restored: dict[tuple[str, str], int] = {}
@@ -72,6 +75,15 @@ def build_sample_project(dest: Path, *, scores: bool = True) -> Path:
 
             store_shipped_scores(project, source / FILE_NAME)
     return dest
+
+
+def _study_tags(entry: dict) -> dict[str, str]:
+    """The sample's study tags: each clean image is its own scene, each degraded one names
+    its degradation (outputs inherit both), so the Tables view groups by them at once."""
+    if entry.get("role") == "clean":
+        return {"scene": entry["name"], "dataset": "iris-sample"}
+    op = entry.get("recipe", {}).get("op")
+    return {"degradation": str(op)} if op else {}
 
 
 def _build_chain(dest: Path, image_id: int, chain: dict) -> None:

@@ -1,7 +1,7 @@
 """Screenshot of the Tables view at 1366x768 on the sample project (seed 000's Table 4 layout).
 
 ``IRIS_DATA_DIR=$(mktemp -d) IRIS_CONFIG_DIR=$(mktemp -d) python -m tests.app.shoot_tables_view
-[OUT.png]``: tags the sample's inputs with their scene and degradation, builds the table
+[OUT.png]``: on the sample (its inputs are tagged with their scene and degradation), builds the table
 per scene and method (restored images, PSNR/SSIM against the clean image, NIQE, BRISQUE)
 and saves the window (default ``resources/screenshots/tables-view.png``).
 """
@@ -14,21 +14,8 @@ from pathlib import Path
 from tests.app.screenshots import SCREENSHOTS, pump, sample_window, save_screenshot
 
 
-def tag_sample(path: Path) -> None:
-    """scene=<clean image name> on every clean input, degradation=<op> on degraded ones."""
-    from core.project import Project
-
-    with Project.open(path) as project:
-        for image in project.images():
-            if image.kind == "imported" and image.parent_id is None:
-                project.set_tags([image.id], {"scene": image.name.split("_")[0]})
-            elif image.kind == "degraded":
-                op = str(image.meta.get("recipe", {}).get("op", "unknown"))
-                project.set_tags([image.id], {"degradation": op})
-
-
 def main(out: Path) -> None:
-    with sample_window(1366, 768, prepare=tag_sample) as (app, window):
+    with sample_window(1366, 768) as (app, window):  # the sample carries its tags
         idle = lambda: not window.is_busy() and not window.worker.active_jobs()  # noqa: E731
         pump(app, 20, until=idle)
         view = window.show_view("tables")

@@ -149,3 +149,20 @@ def test_ensure_builds_once_into_the_data_folder(tmp_path, monkeypatch):
     assert ensure_sample_project(dest) == dest == ensure_sample_project(dest)
     assert len(calls) == 1 and not any(p.name.startswith(".sample-") for p in dest.parent.iterdir())
     assert real is build_sample_project
+
+
+def test_restorations_carry_their_inputs_scene_and_degradation_tags(sample):
+    with Project.open(sample) as project:
+        tags = project.tags_for(None)
+        for image in project.images(kind="restored"):
+            degraded = project.image(image.parent_id)
+            clean = project.image(degraded.parent_id)
+            op = degraded.meta["recipe"]["op"]
+            assert tags[image.id] == {
+                "scene": clean.name,
+                "degradation": op,
+                "dataset": "iris-sample",
+            }
+        assert project.tag_values("scene") == sorted(
+            i.name for i in project.images(kind="imported") if i.parent_id is None and i.id in tags
+        )
