@@ -18,18 +18,19 @@ The judge model is a choice: :data:`BACKENDS` maps ``gemini`` (through
 (``core.local_models.vlm.ask``, a local VLM such as the paper's Qwen3-VL-8B-Instruct,
 imported on first use) to one ``ask(model, prompt, image, mime, cancel) -> str``.
 
-Storage: each judgement is a ``scores`` row (metric ``judge:severity`` keyed by the
-image content, ``judge:thought-noise`` keyed by the SHA-256 of the thought text) whose
-metric version names backend, model, prompt id and task, so changing any asks again;
-a rejected answer is stored with value None and the reason. The record of a severity
-judgement (backend, model, prompt id, task, answer text, rating) is kept beside it in
-the project's metadata under ``judgement:<metric>:<sha256>:<version>``.
+Storage: each judgement is a ``judgements`` row (:mod:`core.project.judgements`:
+backend, model, prompt id, task, answer text, rating or the reason it has none) and a
+``scores`` row with the same key (metric ``judge:severity`` keyed by the image content,
+``judge:thought-noise`` keyed by the SHA-256 of the thought text), so the tables and
+statistics read judge ratings like any score. The metric version names backend, model,
+prompt id and task, so changing any asks again. (Projects from before schema 6 kept the
+record in ``project_meta``; the migration moved it into the table.)
+:func:`stored_realir` and :func:`stored_thoughts` read what is stored, asking nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -76,7 +77,6 @@ MANUAL = "manual"
 SEVERITY_PROMPT_ID = "RIR-SEVERITY"
 GENERIC_SEVERITY_PROMPT_ID = "IRIS-SEVERITY-0-5"
 THOUGHT_PROMPT_ID = "B100-SELF-EVAL"
-RECORD_KEY = "judgement:{metric}:{key}:{version}"
 ANSWER_KEEP = 2000  # characters of an answer kept in its record
 
 # How each severity prompt's answer is read: the paper's strictly, IRIS's own leniently.
@@ -236,14 +236,12 @@ def severity(
     model = model or chosen.default_model("severity")
     prompt = _severity_text(prompt_id, task)
     version = _version(judge, model, prompt_id, task.key, prompt)
-    stored = project.score(image.sha256, SEVERITY_METRIC, version)
-    record_key = RECORD_KEY.format(metric=SEVERITY_METRIC, key=image.sha256, version=version)
+    stored = project.judgement(image.sha256, SEVERITY_METRIC, version)
     if stored is not None and (stored["value"] is not None or not retry_failed):
-        record = json.loads(project.meta().get(record_key) or "{}")
         value = stored["value"]
         return Judgement(
             None if value is None else float(value), judge, model, prompt_id, task.key,
-            record.get("answer", ""), stored["error"],
+            stored["answer"], stored["error"],
         )  # fmt: skip
     mime = "image/jpeg" if image.format == "JPEG" else f"image/{image.format.lower()}"
     data = project.image_path(image).read_bytes()
@@ -256,7 +254,11 @@ def severity(
     judgement = Judgement(rating, judge, model, prompt_id, task.key, answer[:ANSWER_KEEP], error)
     with project.transaction():
         project.put_score(image.sha256, SEVERITY_METRIC, version, rating, error=error)
-        project.set_meta(record_key, json.dumps(judgement.as_dict(), ensure_ascii=False))
+        project.put_judgement(
+            image.sha256, SEVERITY_METRIC, version, judge=judge, model=model,
+            prompt_id=prompt_id, task=task.key, answer=judgement.answer, value=rating,
+            error=error,
+        )  # fmt: skip
     return judgement
 
 
@@ -448,12 +450,17 @@ def judge_thoughts(
                 else:
                     reply = chosen.ask(model, thought_prompt(text, prompt_id), None, "", cancel)
                     try:
-                        answer = parse_yes_no(reply)
-                        project.put_score(key, THOUGHT_METRIC, version, float(answer))
+                        answer, error = parse_yes_no(reply), None
                     except JudgeAnswerError as exc:
-                        answer = None
-                        project.put_score(key, THOUGHT_METRIC, version, None, error=str(exc))
-                        verdicts.failed[step] = str(exc)
+                        answer, error = None, str(exc)
+                        verdicts.failed[step] = error
+                    value = None if answer is None else float(answer)
+                    with project.transaction():
+                        project.put_score(key, THOUGHT_METRIC, version, value, error=error)
+                        project.put_judgement(
+                            key, THOUGHT_METRIC, version, judge=judge, model=model,
+                            prompt_id=prompt_id, answer=reply, value=value, error=error,
+                        )  # fmt: skip
                 if answer is None:
                     continue
                 verdicts.answers[step] = answer
@@ -481,3 +488,102 @@ def group_summary(runs: Sequence[ThoughtRun]) -> dict[str, dict]:
             "failed_answers": sum(len(m.failed) for m in members),
         }
     return summary
+
+
+def _newest_versions(rows: Sequence[dict]) -> dict[str, dict[str, dict]]:
+    """``{sha256: {metric_version: row}}`` from judgement rows given newest first."""
+    out: dict[str, dict[str, dict]] = {}
+    for row in rows:
+        out.setdefault(row["image_sha256"], {}).setdefault(row["metric_version"], row)
+    return out
+
+
+def stored_realir(
+    project_dir: str | Path,
+    image_ids: Sequence[int],
+    *,
+    lps_metric: str | None = "lpips",
+    cancel: threading.Event | None = None,
+) -> dict[int, dict]:
+    """RS, LPS and FS of images from stored judgements only (nothing is asked or computed).
+
+    Per image with an input (``parent_id``): its newest severity judgement for which its
+    input was judged under the same version (judge, model, prompt, task), else its newest
+    alone (RS None). LPS is the stored ``lps_metric`` score against the input, if any.
+    Returns ``{image_id: {"rs", "lps", "fs", "rating", "rating_input", "task", "model",
+    "error"}}`` for the images that have a judgement.
+    """
+    out: dict[int, dict] = {}
+    with Project.open(project_dir) as project:
+        images = {}
+        for image_id in dict.fromkeys(image_ids):
+            check_cancelled(cancel)
+            image = project.image(int(image_id))
+            if image.parent_id is not None:
+                images[image.id] = (image, project.image(image.parent_id))
+        shas = sorted({i.sha256 for pair in images.values() for i in pair})
+        found = _newest_versions(project.judgements(SEVERITY_METRIC, shas)) if shas else {}
+    for image_id, (image, parent) in images.items():
+        mine = found.get(image.sha256, {})
+        if not mine:
+            continue
+        theirs = found.get(parent.sha256, {})
+        version = next((v for v in mine if v in theirs), next(iter(mine)))
+        row, other = mine[version], theirs.get(version)
+        rs = None
+        if row["value"] is not None and other is not None and other["value"] is not None:
+            rs = float(row["value"]) - float(other["value"])
+        out[image_id] = {
+            "rs": rs, "lps": None, "fs": None, "rating": row["value"],
+            "rating_input": None if other is None else other["value"], "task": row["task"],
+            "model": row["model"], "error": row["error"] or (other or {}).get("error"),
+        }  # fmt: skip
+    if lps_metric and out:
+        from core.metrics.scoring import score_project
+
+        try:
+            report = score_project(
+                project_dir, [lps_metric], image_ids=list(out), reference="input", compute=False
+            )
+        except IrisError:  # an unknown LPS metric: RS stays, FS cannot be had
+            report = None
+        for image_id, row in out.items():
+            lps = report.value(image_id, lps_metric) if report is not None else None
+            row["lps"] = lps
+            if row["rs"] is not None and lps is not None:
+                row["fs"] = fs_score(row["rs"], lps)
+    return out
+
+
+def stored_thoughts(
+    project_dir: str | Path, runs: Sequence[str], cancel: threading.Event | None = None
+) -> list[ThoughtRun]:
+    """The thought judge's stored verdicts per run (nothing asked): of the newest judge
+    version that judged the run's thoughts, every answered step and the first 'yes'."""
+    from core.metrics.series import expand_runs
+
+    out: list[ThoughtRun] = []
+    with Project.open(project_dir) as project:
+        for name in expand_runs(project, runs):
+            check_cancelled(cancel)
+            run = project.run(name)
+            texts: dict[int, str] = {}
+            for result in project.results(run.id):
+                text = str(result.meta.get("thoughts") or "").strip()
+                if text and (result.step_index or 0) >= 1:
+                    texts[int(result.step_index)] = hashlib.sha256(text.encode()).hexdigest()
+            verdicts = ThoughtRun(run.name, run.group_name)
+            rows = project.judgements(THOUGHT_METRIC, sorted(set(texts.values()))) if texts else []
+            if rows:
+                version = rows[0]["metric_version"]
+                by_sha = {r["image_sha256"]: r for r in rows if r["metric_version"] == version}
+                for step, sha in sorted(texts.items()):
+                    row = by_sha.get(sha)
+                    if row is None:
+                        continue
+                    if row["value"] is None:
+                        verdicts.failed[step] = row["error"] or "no answer"
+                    else:
+                        verdicts.answers[step] = bool(row["value"])
+            out.append(verdicts)
+    return out

@@ -8,8 +8,13 @@ migration: append a new one.
 
 from __future__ import annotations
 
+import json
+import math
+import re
 import sqlite3
 from collections.abc import Callable
+
+from core.clock import now
 
 V1_TABLES = """
 CREATE TABLE project_meta (
@@ -151,6 +156,68 @@ CREATE TABLE ratings (
 );
 """
 
+V6_JUDGEMENTS = """
+CREATE TABLE judgements (
+    id INTEGER PRIMARY KEY,
+    image_sha256 TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    metric_version TEXT NOT NULL,
+    judge TEXT NOT NULL,
+    model TEXT NOT NULL DEFAULT '',
+    prompt_id TEXT NOT NULL DEFAULT '',
+    task TEXT NOT NULL DEFAULT '',
+    answer TEXT NOT NULL DEFAULT '',
+    value REAL,
+    error TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX judgements_key ON judgements(image_sha256, metric, metric_version);
+CREATE INDEX judgements_metric ON judgements(metric, created_at)
+"""
+
+# judgement:<metric>:<sha256>:<version>, the metric itself holding colons (judge:severity)
+_OLD_JUDGEMENT_KEY = re.compile(r"judgement:(.+?):([0-9a-f]{64}):(.+)", re.DOTALL)
+
+
+def _judgement_row(key: str, text: str) -> list | None:
+    """An old ``project_meta`` judgement record as a ``judgements`` row (None: unreadable)."""
+    match = _OLD_JUDGEMENT_KEY.fullmatch(key)
+    try:
+        record = json.loads(text)
+    except ValueError:
+        return None
+    if not match or not isinstance(record, dict):
+        return None
+    value = record.get("rating")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        value = None
+    error = record.get("error")
+    return [
+        match.group(2), match.group(1), match.group(3), str(record.get("judge") or ""),
+        str(record.get("model") or ""), str(record.get("prompt_id") or ""),
+        str(record.get("task") or ""), str(record.get("answer") or ""), value,
+        None if error is None else str(error),
+    ]  # fmt: skip
+
+
+def _judgements_table(conn: sqlite3.Connection) -> None:
+    """The judgements table, and the records kept in ``project_meta`` until now moved into it
+    (dated by their score row where there is one); unreadable records stay where they were."""
+    _script(V6_JUDGEMENTS)(conn)
+    old = conn.execute("SELECT key, value FROM project_meta WHERE key LIKE 'judgement:%'")
+    for key, text in old.fetchall():
+        row = _judgement_row(key, text)
+        if row is None:
+            continue
+        conn.execute(
+            "INSERT OR IGNORE INTO judgements(image_sha256, metric, metric_version, judge, model, "
+            "prompt_id, task, answer, value, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, COALESCE((SELECT MAX(created_at) FROM scores WHERE image_sha256 = ? AND "
+            "metric = ? AND metric_version = ?), ?))",
+            [*row, row[0], row[1], row[2], now()],
+        )
+        conn.execute("DELETE FROM project_meta WHERE key = ?", [key])
+
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
@@ -202,6 +269,11 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
         5,
         "study tags (key=value per image) and human ratings (0-5 per rater)",
         _script(V5_TAGS_AND_RATINGS),
+    ),
+    (
+        6,
+        "judge answers (model, prompt, task, answer text), moved out of project_meta",
+        _judgements_table,
     ),
 ]
 

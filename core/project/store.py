@@ -34,6 +34,7 @@ from core.paths import DB_NAME
 from core.project._sqlite_utils import sqlite_utils
 from core.project.blobs import BlobStore
 from core.project.facts import FactStore
+from core.project.judgements import JudgementStore
 from core.project.kinds import ImageKind, MethodKind, ResultStatus, RunKind, RunStatus, checked
 from core.project.lifecycle import RunEnd, running
 from core.project.ratings import RatingStore
@@ -66,7 +67,7 @@ def _dumps(value: dict[str, Any] | None) -> str:
         return json.dumps(_finite_or_none(value or {}), sort_keys=True, allow_nan=False)
 
 
-class Project(ScoreStore, TagStore, RatingStore, FactStore, ProjectSummary):
+class Project(ScoreStore, TagStore, RatingStore, JudgementStore, FactStore, ProjectSummary):
     """An open project. Use :meth:`open` or :meth:`create`; close it (or use ``with``)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:

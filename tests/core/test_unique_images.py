@@ -73,6 +73,7 @@ def test_migration_merges_duplicates_and_enforces_uniqueness(tmp_path):
     conn.execute("DROP INDEX images_imported_sha256")
     conn.execute("DROP TABLE image_tags")  # migration 5 runs again too
     conn.execute("DROP TABLE ratings")
+    conn.execute("DROP TABLE judgements")  # and migration 6
     row = (
         "INSERT INTO images(sha256, file, name, kind, width, height, bit_depth, format, "
         "created_at, parent_id) VALUES (?, 'f.png', ?, ?, 4, 4, 8, 'PNG', 'now', ?)"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 
 import pytest
 
@@ -117,10 +116,12 @@ def test_unparsable_answers_are_recorded_failures_not_zero(tmp_path, fake):
         (stored,) = [s for s in project.scores_with_images() if s["image_id"] == restored]
         assert stored["metric"] == SEVERITY_METRIC and stored["value"] is None
         assert "I think 4/5" in stored["error"]
-        record = json.loads(project.meta()[f"judgement:{SEVERITY_METRIC}:{image.sha256}:"
-                                          f"{stored['metric_version']}"])  # fmt: skip
-        assert record["answer"] == "I think 4/5" and record["rating"] is None
+        record = project.judgement(image.sha256, SEVERITY_METRIC, stored["metric_version"])
+        assert record["answer"] == "I think 4/5" and record["value"] is None
         assert record["model"] == "fake-judge" and record["task"] == "blur"
+        assert record["judge"] == "gemini" and record["prompt_id"] == "RIR-SEVERITY"
+        assert "I think 4/5" in record["error"]
+        assert not [k for k in project.meta() if k.startswith("judgement:")]
     # a stored failure stays a failure; --retry-failed asks again
     (same,) = realir_scores(tmp_path / "p", [restored], lps_metric=None)
     assert same.rs is None and len(fake.requests) == 2
@@ -239,3 +240,34 @@ def test_thought_judge_default_model_is_the_papers(tmp_path, monkeypatch):
     with Project.open(tmp_path / "p") as project:
         failed = [s for s in project.scores_with_images() if s["metric"] == THOUGHT_METRIC]
         assert sorted(s["value"] is None for s in failed) == [False, True]
+
+
+def test_stored_results_are_read_back_without_asking(tmp_path, fake):
+    from core.metrics.judges import stored_realir, stored_thoughts
+
+    degraded, restored = _restore_project(tmp_path / "p")
+    assert stored_realir(tmp_path / "p", [restored, degraded]) == {}
+    fake.push(Reply(body=text_response("Degradation Score: 5")),
+              Reply(body=text_response("Degradation Score: 2")))  # fmt: skip
+    realir_scores(tmp_path / "p", [restored], task="rain", lps_metric=None)
+    with Project.open(tmp_path / "p") as project:
+        image = project.image(restored)
+        project.put_score("0" * 64, "lpips", "x", 0.5)  # another image's LPS is not this one's
+    found = stored_realir(tmp_path / "p", [restored, degraded], lps_metric=None)
+    assert list(found) == [restored]  # the degraded input has no input of its own
+    assert (found[restored]["rs"], found[restored]["task"], found[restored]["fs"]) == (
+        3.0,
+        "rain",
+        None,
+    )
+    assert image.sha256 and len(fake.requests) == 2
+    build_iterative_project(tmp_path / "q", runs=2, steps=10, size=16).close()
+    fake.push(
+        *[Reply(body=text_response("no")) for _ in range(7)], Reply(body=text_response("yes"))
+    )
+    asked = judge_thoughts(tmp_path / "q", ["replicate-0-1"])
+    count = len(fake.requests)
+    (again, untouched) = stored_thoughts(tmp_path / "q", ["jpeg-replicate"])
+    assert again.first_yes == asked[0].first_yes == 8 and again.answers == asked[0].answers
+    assert untouched.answers == {} and untouched.first_yes is None
+    assert len(fake.requests) == count
