@@ -18,6 +18,6 @@ def output_size(width: int, height: int, policy: str, multiple: int) -> tuple[in
     multiple = max(1, int(multiple))
 
     def snap(side: float) -> int:
-        return max(multiple, int(round(side / multiple)) * multiple)
+        return max(multiple, int(side / multiple + 0.5) * multiple)  # half up, not to even
 
     return snap(width * scale), snap(height * scale)

@@ -106,16 +106,34 @@ def parse_range(text: str | None) -> tuple[float, float]:
     return (numbers[0], numbers[0] + 1) if numbers else (0.0, 1.0)
 
 
+def vlm_metric_infos() -> dict[str, MetricInfo]:
+    """The metrics a local VLM computes (core.local_models.vlm_metrics), beside pyiqa's."""
+    from core.local_models.vlm_metrics import VLM_METRICS
+
+    return {
+        name: MetricInfo(name=name, mode="NR", lower_better=False, range=spec.range, offline=False)
+        for name, spec in VLM_METRICS.items()
+    }
+
+
+def is_vlm_metric(name: str) -> bool:
+    """Whether ``name`` is computed by a local VLM rather than by pyiqa."""
+    return name in vlm_metric_infos()
+
+
 def metric_names() -> list[str]:
-    """Every metric pyiqa offers, sorted."""
-    return sorted(default_configs())
+    """Every metric pyiqa offers and the VLM metrics, sorted."""
+    return sorted([*default_configs(), *vlm_metric_infos()])
 
 
 def metric_info(name: str) -> MetricInfo:
     """The facts about ``name``; unknown names raise an error listing the known ones."""
+    vlm = vlm_metric_infos()
+    if name in vlm:
+        return vlm[name]
     configs = default_configs()
     if name not in configs:
-        raise RegistryError(f"unknown metric {name!r}; known: {', '.join(sorted(configs))}")
+        raise RegistryError(f"unknown metric {name!r}; known: {', '.join(metric_names())}")
     config = configs[name]
     shipped = SHIPPED_FILES.get(name)
     return MetricInfo(

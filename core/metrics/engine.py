@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from core.metrics.catalogue import metric_info
+from core.metrics.catalogue import is_vlm_metric, metric_info
 from core.metrics.weights import (
     WeightsConfig,
     as_weights_error,
@@ -42,6 +42,10 @@ def pyiqa_version() -> str:
 @cache
 def metric_version(name: str) -> str:
     """What a cached score depends on: pyiqa's version and, for shipped files, their hash."""
+    if is_vlm_metric(name):
+        from core.local_models.vlm_metrics import metric_version as vlm_version
+
+        return vlm_version(name)
     version = f"pyiqa-{pyiqa_version()}"
     path = shipped_file(name)
     if path is not None:
@@ -52,6 +56,10 @@ def metric_version(name: str) -> str:
 def load_metric(name: str, device: str = "cpu", config: WeightsConfig | None = None) -> Any:
     """The pyiqa metric ``name`` on ``device``, built on first use after the weights check."""
     config = config or WeightsConfig.from_env()
+    if is_vlm_metric(name):  # the model lives in the local-models LRU cache, not in _BUILT
+        from core.local_models.vlm_metrics import load_vlm_metric
+
+        return load_vlm_metric(name, device, config.folder)
     key = (name, device, str(config.folder))
     with _LOCK:
         if key in _BUILT:
@@ -113,6 +121,8 @@ def score_pixels(
     batch: int = 8,
 ) -> list[float]:
     """Score images, batching those of equal size (and equal reference size)."""
+    if hasattr(model, "score_images"):  # a VLM metric answers per image
+        return [float(v) for v in model.score_images(targets, references)]
     import torch
 
     device = model.dummy_param.device if hasattr(model, "dummy_param") else torch.device("cpu")
