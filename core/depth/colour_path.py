@@ -259,17 +259,19 @@ class DecodeTable:
 
         with self._lock:
             redo: list[int] = []
-            missing: list[np.ndarray] = []
+            pending = None  # one flag per table entry: a set of new colours without sorting
             for top in range(0, height, rows):
                 ix = gather(top)
                 block_distance = distance[top : top + rows].reshape(-1)
-                if len(ix) and block_distance.min() < 0:
+                if block_distance.min() < 0:
+                    if pending is None:
+                        pending = np.zeros(TABLE_SIZE, dtype=bool)
+                    pending[ix[block_distance < 0]] = True
                     redo.append(top)
-                    missing.append(ix[block_distance < 0])
                 else:
                     finish(top, len(ix))
-            if missing:
-                self._fill(np.unique(np.concatenate(missing)))
+            if pending is not None:
+                self._fill(np.flatnonzero(pending))
                 for top in redo:
                     finish(top, len(gather(top)))
         return value, distance
