@@ -43,6 +43,7 @@ from app.metrics_data import (
 from app.session import ProjectChange
 from app.views import ViewContext
 from core.metrics.alignment import POLICIES
+from widgets.failure_bars import FailureBars
 from widgets.heatmap import EMPTY_TEXT as HEATMAP_EMPTY
 from widgets.heatmap import Heatmap
 from widgets.metric_plot import EMPTY_TEXT as PLOT_EMPTY
@@ -51,8 +52,10 @@ from widgets.plot_export import file_filter, suggested_name, with_suffix
 from widgets.score_table import ScoreTable
 
 DEFAULT_METRICS = "niqe,brisque,piqe,entropy"
+JUDGE_METRICS = ("RS", "FS")  # RealIR-Bench judge figures: shown as metrics, never as gaps
 REFERENCES = ("(none)", "input", "previous", "step1", "step0", "clean")
-GAP_CHOICES = ("largest", "5", "10", "20")
+FIG6 = "failures (Fig. 6)"
+GAP_CHOICES = ("largest", "5", "10", "20", FIG6)
 CONTROLS_WIDTH = 270
 NO_STORED = (
     "No stored scores for the selected runs and metrics yet: press Score.\n"
@@ -97,6 +100,16 @@ class PlotsView(QWidget):
         self.band = QCheckBox("Group mean and +-1 sd band")
         self.gap_step = QComboBox()
         self.gap_step.addItems(list(GAP_CHOICES))
+        self.gap_step.setToolTip(
+            "Delta_i per cell, the largest, or Banana100 Fig. 6: how many of steps 5, 10, 20 "
+            "fail per metric x image (the paper's count), with failures per metric beside it"
+        )
+        self.count_runs = QCheckBox("Count runs, not steps")
+        self.count_runs.setToolTip(
+            "Fig. 6 mode: count the runs of each image a metric fails on (any gap > 0), and "
+            "failed runs per metric, instead of the paper's count over steps 5, 10, 20"
+        )
+        self.count_runs.toggled.connect(self.redraw)
         self.score_button = QPushButton("Score")
         self.score_button.clicked.connect(self.score)
         self.stored_button = QPushButton("Show All Stored Scores")
@@ -115,6 +128,9 @@ class PlotsView(QWidget):
         self.export_map = QPushButton("Heatmap...")
         self.export_map.setToolTip("Export the failure heatmap as PNG, SVG or PDF")
         self.export_map.clicked.connect(lambda: self._export(self.heatmap.export, "gaps"))
+        self.export_bars = QPushButton("Bars...")
+        self.export_bars.setToolTip("Export the failures-per-metric chart as PNG, SVG or PDF")
+        self.export_bars.clicked.connect(lambda: self._export(self.bars.export, "failures"))
         self.export_csv = QPushButton("CSV...")
         self.export_csv.setToolTip("Export the table's rows as shown (filtered, sorted)")
         self.export_csv.clicked.connect(self._export_csv)
@@ -132,7 +148,8 @@ class PlotsView(QWidget):
         form.addRow("Size alignment", self.align)
         form.addRow(self.normalized)
         form.addRow(self.band)
-        form.addRow("Heatmap gap", self.gap_step)
+        form.addRow("Heatmap", self.gap_step)
+        form.addRow(self.count_runs)
         column.addLayout(form)
         column.addWidget(self.score_button)
         column.addWidget(self.stored_button)
@@ -143,19 +160,23 @@ class PlotsView(QWidget):
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             buttons.addWidget(button)
         column.addLayout(buttons)
+        column.addWidget(self.export_bars)  # the Fig. 6 mode's own chart, shown with it
         controls.setFixedWidth(CONTROLS_WIDTH)
         self.controls = controls
 
         self.plot = MetricPlot()
         self.plot.point_clicked.connect(self.open_step)
         self.heatmap = Heatmap()
+        self.bars = FailureBars()
         self.table = ScoreTable()
         self.lower = QSplitter(Qt.Orientation.Horizontal)
         self.lower.addWidget(self.heatmap)
+        self.lower.addWidget(self.bars)
         self.lower.addWidget(self.table)
         self.lower.setStretchFactor(0, 2)
-        self.lower.setStretchFactor(1, 3)
-        self.lower.setSizes([400, 600])
+        self.lower.setStretchFactor(1, 1)
+        self.lower.setStretchFactor(2, 3)
+        self.lower.setSizes([400, 250, 600])
         self.lower.setChildrenCollapsible(False)
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.plot)
@@ -168,6 +189,8 @@ class PlotsView(QWidget):
         self.lower.setMinimumHeight(160)
         self.heatmap.setMinimumWidth(260)
         self.table.setMinimumWidth(240)
+        self.bars.setMinimumWidth(200)
+        self._show_fig6_widgets(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(controls)
@@ -358,17 +381,57 @@ class PlotsView(QWidget):
             empty_text=NO_STORED,
         )
         self.plot.plot.setTitle(data.note or None, color="#555", size="9pt")
-        gaps = gaps_of(self.series, self.metrics)
+        gaps = gaps_of(self.series, [m for m in self.metrics if m not in JUDGE_METRICS])
         choice = self.gap_step.currentText()
-        step = None if choice == "largest" else int(choice)
-        rows, columns, values = failure_matrix(gaps, step)
-        names = [f"{m} ({gaps[m].fails}/{len(gaps[m].chains)} fail)" for m in rows]
-        title = "Largest gap vs step 1" if step is None else f"Delta{step} vs step 1"
         iterative = any(s.kind == "iterate" for s in self.series)
-        self.heatmap.set_matrix(
-            names, columns, values, title, **({} if iterative else {"empty_text": RESTORE_NO_GAPS})
-        )
+        empty = {} if iterative else {"empty_text": RESTORE_NO_GAPS}
+        self._show_fig6_widgets(choice == FIG6)
+        if choice == FIG6:
+            self._draw_fig6(gaps, empty)
+        else:
+            step = None if choice == "largest" else int(choice)
+            rows, columns, values = failure_matrix(gaps, step)
+            names = [f"{m} ({gaps[m].fails}/{len(gaps[m].chains)} fail)" for m in rows]
+            title = "Largest gap vs step 1" if step is None else f"Delta{step} vs step 1"
+            self.heatmap.set_matrix(names, columns, values, title, **empty)
         self.table.set_rows(TABLE_COLUMNS, table_rows(self.series, self.metrics, self.names))
+
+    def _show_fig6_widgets(self, shown: bool) -> None:
+        for widget in (self.bars, self.count_runs, self.export_bars):
+            widget.setVisible(shown)
+
+    def _draw_fig6(self, gaps: dict, empty: dict) -> None:
+        """Banana100 Fig. 6: failures per metric x image cell, and per metric as bars."""
+        from core.metrics.gaps import GAP_STEPS, failed_images, failure_counts
+
+        by_runs = self.count_runs.isChecked()
+        rows, columns, counts = failure_counts(gaps, count="runs" if by_runs else "steps")
+        if by_runs:
+            runs = [s.image for s in self.series if s.kind == "iterate"]
+            maximum = max((runs.count(image) for image in columns), default=1)
+            title, what = "Failed runs", "failing runs"
+        else:
+            maximum = len(GAP_STEPS)
+            steps = ", ".join(str(s) for s in GAP_STEPS)
+            title, what = "Fig. 6 failures", f"failing steps of {steps}"
+        self.heatmap.set_counts(rows, columns, counts, maximum, title, what, **empty)
+        bar_empty = {"empty_text": empty["empty_text"]} if empty else {}
+        if by_runs:
+            metrics = [m for m in gaps if gaps[m].chains]
+            failed = [gaps[m].fails for m in metrics]
+            scored = [
+                sum(any(d is not None for d in c.deltas.values()) for c in gaps[m].chains)
+                for m in metrics
+            ]
+            self.bars.set_counts(metrics, failed, scored, "Runs failed", "runs failed",
+                                 **bar_empty)  # fmt: skip
+        else:
+            found = failed_images(gaps)
+            metrics = list(found)
+            self.bars.set_counts(
+                metrics, [found[m][0] for m in metrics], [found[m][1] for m in metrics],
+                "Images failed", "images failed", **bar_empty,
+            )  # fmt: skip
 
     # -- interaction ---------------------------------------------------------------
 
