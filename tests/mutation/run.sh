@@ -12,10 +12,11 @@
 #   MUTATION_JOBS=N                     parallel mutants (default 2)
 #   MUTATION_MODULES="core.metrics.gaps core.depth.curves"   only these modules' mutants
 #                                       (with MUTATION_KEEP=1, a full score one module at a time)
+#   MUTATION_WORK=build/mutation-codecs  another work folder (two runs at once do not share mutants/)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 venv="$(cd "${1:-$root/.venv}" && pwd)"
-work="$root/build/mutation"
+work="${MUTATION_WORK:-$root/build/mutation}"
 mkdir -p "$work"
 for item in core tests resources pyproject.toml; do
     ln -sfn "$root/$item" "$work/$item"
