@@ -24,6 +24,9 @@ LIBRARIES = (
     "sqlite-utils",
     "spandrel",
     "scipy",
+    "diffusers",
+    "transformers",
+    "accelerate",
 )
 
 LICENCES_HTML = """
@@ -38,6 +41,10 @@ non-commercial purposes unless you obtain other terms from their authors.</p>
 University of Texas at Austin; cite Mittal, Moorthy and Bovik, "BRISQUE Software Release",
 2011, and IEEE TIP 2012), the <b>NIQE</b> parameters BasicSR's (Apache-2.0); see
 resources/metrics/NOTICE.md.</p>
+<p><b>Local models</b> keep their own licences: FLUX.1 Kontext [dev] is under the FLUX.1 [dev]
+<b>Non-Commercial</b> License; Qwen-Image-Edit and Qwen2.5-VL / Qwen3-VL are Apache-2.0;
+VisualQuality-R1 follows its base model's terms (see its model card). diffusers,
+transformers and accelerate are Apache-2.0.</p>
 <p>Other components keep their own licences: Qt for Python (LGPLv3), PyTorch (BSD),
 Open3D (MIT), spandrel (MIT), google-genai (Apache-2.0), sqlite-utils (Apache-2.0),
 pyqtgraph (MIT), NumPy and SciPy (BSD), Pillow (MIT-CMU).</p>
@@ -55,6 +62,28 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
+def local_models_html(device: DeviceInfo | None) -> str:
+    """What the compute worker holds loaded (LRU cache) and the GPU memory in use."""
+    from core.local_models.cache import gpu_memory, loaded_models
+    from core.methods.memory import format_size
+
+    models = loaded_models()
+    rows = "".join(
+        f"<tr><td>{m.name}</td><td>{m.kind}</td><td>{m.device}</td><td>{m.dtype}</td>"
+        f"<td>{format_size(m.bytes)}</td></tr>"
+        for m in models
+    )
+    listing = f"<table cellspacing='6'>{rows}</table>" if models else "<p>No model loaded.</p>"
+    name = device.name if device is not None else "cpu"
+    memory = gpu_memory(name)
+    if memory is None:
+        vram = "no GPU in use"
+    else:
+        free, total = memory
+        vram = f"{format_size(total - free)} in use of {format_size(total)}"
+    return f"<h3>Local models</h3>{listing}<p>GPU memory: {vram}</p>"
+
+
 def about_html(device: DeviceInfo | None) -> str:
     rows = "".join(
         f"<tr><td>{name}</td><td>{version}</td></tr>"
@@ -65,7 +94,7 @@ def about_html(device: DeviceInfo | None) -> str:
         f"<h2>IRIS {__version__}</h2><p>Image Restoration Inspection Studio</p>"
         f"<p>Python {platform.python_version()} on {platform.system()} {platform.machine()}<br>"
         f"Compute device: {device_text}</p>"
-        f"<table cellspacing='6'>{rows}</table>{LICENCES_HTML}"
+        f"<table cellspacing='6'>{rows}</table>{local_models_html(device)}{LICENCES_HTML}"
     )
 
 
