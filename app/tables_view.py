@@ -1,6 +1,8 @@
-"""The Tables view: the pivot of ``iris table`` built by choosing rows, columns and metrics.
+"""The Tables view: the pivot of ``iris table``, the Friedman stability test, correlations.
 
-Choose row keys (method, prompt, a tag...), the columns (metric or a key), the
+Three modes, chosen at the top: *Pivot* (below), *Stability (Friedman)*
+(seed 000's Table 3, :mod:`app.tables_stability`) and *Correlation* (seed 003's
+Table 8, :mod:`app.tables_correlation`). In the pivot, choose row keys (method, prompt, a tag...), the columns (metric or a key), the
 metrics, statistics, the full-reference scores' reference and a filter; the
 compute worker reads the stored scores and builds the table (the best value of
 each column in bold on a tint, by the metric's direction). Images without a stored
@@ -15,9 +17,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,20 +33,21 @@ from PySide6.QtWidgets import (
 
 from app.job_owner import JobOwner
 from app.session import ProjectChange
+from app.tables_common import CONTROLS_WIDTH, EXPORTS, REFERENCES, export_buttons, export_text
+from app.tables_correlation import CorrelationPanel
+from app.tables_stability import StabilityPanel
 from app.views import ViewContext
 from core.studies.facts import BUILTIN_KEYS
 from widgets.pivot_table import PivotTable
 from widgets.plot_export import suggested_name
 
-REFERENCES = ("(none)", "clean", "input", "previous", "step0", "step1")
 STATS = ("mean", "sd", "n", "ci95")
 DEFAULT_METRICS = "psnr,ssim,niqe,brisque"
-CONTROLS_WIDTH = 280
 MAX_COMPARE = 8
-EXPORTS = {
-    "csv": ("CSV", ".csv", "CSV (*.csv)"),
-    "md": ("Markdown", ".md", "Markdown (*.md)"),
-    "latex": ("LaTeX", ".tex", "LaTeX (*.tex)"),
+MODES = {  # name -> (button label, the panel's class; None: the pivot, built here)
+    "pivot": ("Pivot", None),
+    "stability": ("Stability (Friedman)", StabilityPanel),
+    "correlation": ("Correlation", CorrelationPanel),
 }
 EMPTY_TEXT = (
     "No table yet.\n\nScore images first (the Metrics view, or 'iris score --project'),\n"
@@ -91,13 +94,7 @@ class TablesView(QWidget):
         self.compute_button = QPushButton("Compute Missing")
         self.compute_button.setToolTip("Score the images the table has no stored score for")
         self.compute_button.clicked.connect(lambda: self.build(compute=True))
-        self.export_buttons = {}
-        for fmt, (label, _suffix, _filter) in EXPORTS.items():
-            button = QPushButton(f"{label}...")
-            button.setToolTip(f"Export the table as {label}")
-            button.clicked.connect(lambda _=False, f=fmt: self.export(f))
-            button.setEnabled(False)
-            self.export_buttons[fmt] = button
+        exports, self.export_buttons = export_buttons(self.export)
         self.status = QLabel("")
         self.status.setWordWrap(True)
 
@@ -111,9 +108,6 @@ class TablesView(QWidget):
         form.addRow("Reference", self.reference)
         form.addRow("Filter", self.where_edit)
         form.addRow("Subtotals", self.subtotals)
-        exports = QHBoxLayout()
-        for button in self.export_buttons.values():
-            exports.addWidget(button)
         controls = QWidget()
         controls.setFixedWidth(CONTROLS_WIDTH)
         side = QVBoxLayout(controls)
@@ -143,15 +137,58 @@ class TablesView(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.stack, 1)
         right.addWidget(self.notes)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(controls)
-        layout.addLayout(right, 1)
+        self.pivot_page = QWidget()
+        pivot_layout = QHBoxLayout(self.pivot_page)
+        pivot_layout.setContentsMargins(0, 0, 0, 0)
+        pivot_layout.addWidget(controls)
+        pivot_layout.addLayout(right, 1)
         self._fill_keys([])
+
+        self.modes = QStackedWidget()
+        self.panels: dict[str, QWidget] = {"pivot": self.pivot_page}
+        self.mode_buttons: dict[str, QPushButton] = {}
+        self.mode_group = QButtonGroup(self)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Mode"))
+        for name, (label, panel) in MODES.items():
+            if panel is not None:
+                self.panels[name] = panel(context)
+            self.modes.addWidget(self.panels[name])
+            button = QPushButton(label)
+            button.setCheckable(True)
+            button.clicked.connect(lambda _=False, n=name: self.set_mode(n))
+            self.mode_group.addButton(button)
+            self.mode_buttons[name] = button
+            bar.addWidget(button)
+        bar.addStretch(1)
+        self.mode_buttons["pivot"].setChecked(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.modes, 1)
+
+    @property
+    def stability(self):
+        return self.panels["stability"]
+
+    @property
+    def correlation(self):
+        return self.panels["correlation"]
+
+    def mode(self) -> str:
+        return next(n for n, p in self.panels.items() if p is self.modes.currentWidget())
+
+    def set_mode(self, name: str) -> None:
+        """Show mode ``name`` (pivot, stability or correlation)."""
+        self.mode_buttons[name].setChecked(True)
+        self.modes.setCurrentWidget(self.panels[name])
 
     # -- project -------------------------------------------------------------------
 
     def set_project(self, project) -> None:
+        for name, panel in self.panels.items():
+            if name != "pivot":
+                panel.set_project(project)
         self.reading.cancel()
         self.scoring.cancel()
         self.project_dir = project.path if project is not None else None
@@ -185,7 +222,7 @@ class TablesView(QWidget):
         """New scores or runs rebuild the table shown (never other widgets' business)."""
         if self.project_dir is None or source is self.scoring:
             return
-        if what & (ProjectChange.IMAGES | ProjectChange.RUNS):
+        if what & (ProjectChange.IMAGES | ProjectChange.RUNS | ProjectChange.TAGS):
             from core.project import Project
 
             with Project.open(self.project_dir) as project:
@@ -304,18 +341,9 @@ class TablesView(QWidget):
     def export(self, fmt: str) -> None:
         from core.studies.formats import render
 
-        if self.table is None:
+        table = self.table
+        if table is None:
             return
-        label, suffix, filters = EXPORTS[fmt]
-        suggested = str(Path.home() / self.export_name(suffix))
-        path, _ = QFileDialog.getSaveFileName(self, f"Export {label}", suggested, filters)
-        if not path:
-            return
-        if not Path(path).suffix:
-            path += suffix
-        try:
-            Path(path).write_text(render(self.table, fmt), encoding="utf-8")
-        except OSError as error:
-            self.status.setText(f"Export failed: {error}")
-            return
-        self.status.setText(f"Exported {path}")
+        text = export_text(self, fmt, self.export_name(EXPORTS[fmt][1]), lambda: render(table, fmt))
+        if text:
+            self.status.setText(text)
