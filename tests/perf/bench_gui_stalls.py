@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.perf.gui_window import max_gap, sample_window
+from tests.perf.gui_window import max_gap, sample_window, stall_figure
 
 # Metrics the sample does not ship precomputed (resources/sample/scores.json has entropy, psnr,
 # ssim, niqe, brisque, piqe), so every value is computed while the gap is measured.
@@ -49,26 +49,20 @@ def metrics_stall() -> list[dict]:
         )
     if state != "done" or not curves:
         raise RuntimeError(f"scoring ended {state} with {curves} curves")
-    scoring = {
-        "bench": "metrics_gui_max_stall",
-        "metric": f"longest GUI event-loop gap (ms) while the Metrics view scores the sample's "
-        f"run group with {METRICS} ({seconds:.1f} s)",
-        "value": round(gap * 1000, 1),
-        "unit": "ms",
-        "baseline": round(idle_gap * 1000, 1),
-        "ratio": round(gap / idle_gap, 2) if idle_gap else None,
-        "aim": "value < 50 ms",
-    }
-    warm = {
-        "bench": "startup_warm_gui_max_stall",
-        "metric": f"longest GUI event-loop gap (ms) while the worker resolves the device and "
-        f"warms the metric library at start ({warm_seconds:.1f} s)",
-        "value": round(warm_gap * 1000, 1),
-        "unit": "ms",
-        "baseline": round(idle_gap * 1000, 1),
-        "ratio": round(warm_gap / idle_gap, 2) if idle_gap else None,
-        "aim": "reported (the window is already shown and usable between gaps)",
-    }
+    scoring = stall_figure(
+        "metrics_gui_max_stall",
+        f"while the Metrics view scores the sample's run group with {METRICS} ({seconds:.1f} s)",
+        gap,
+        idle_gap,
+    )
+    warm = stall_figure(
+        "startup_warm_gui_max_stall",
+        f"while the worker resolves the device and warms the metric library at start "
+        f"({warm_seconds:.1f} s)",
+        warm_gap,
+        idle_gap,
+        "reported (the window is already shown and usable between gaps)",
+    )
     return [scoring, warm]
 
 
@@ -96,16 +90,12 @@ def depth_stall() -> dict:
             shown = scene is not None and scene.decoding.depth.shape == (HEIGHT, WIDTH)
     if not shown:
         raise RuntimeError("the Depth view did not show the 12 MP map")
-    return {
-        "bench": "depth_gui_max_stall",
-        "metric": f"longest GUI event-loop gap (ms) while the Depth view decodes a "
-        f"{WIDTH}x{HEIGHT} Vision Banana map ({seconds:.1f} s)",
-        "value": round(gap * 1000, 1),
-        "unit": "ms",
-        "baseline": round(idle_gap * 1000, 1),
-        "ratio": round(gap / idle_gap, 2) if idle_gap else None,
-        "aim": "value < 50 ms",
-    }
+    return stall_figure(
+        "depth_gui_max_stall",
+        f"while the Depth view decodes a {WIDTH}x{HEIGHT} Vision Banana map ({seconds:.1f} s)",
+        gap,
+        idle_gap,
+    )
 
 
 def run() -> list[dict]:

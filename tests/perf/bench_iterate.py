@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.perf.gui_window import max_gap, sample_window
+from tests.perf.gui_window import max_gap, sample_window, stall_figure
 
 SIZE = 2048
 OVERHEAD_STEPS = 12
@@ -103,16 +103,13 @@ def gui_stall() -> dict:
         state = handle.state
     if state != "done" or frames != GUI_STEPS + 1:
         raise RuntimeError(f"the benchmark run ended {state} with {frames} frames")
-    return {
-        "bench": "iterate_gui_max_stall",
-        "metric": f"longest GUI event-loop gap (ms) during a {GUI_STEPS}-step generation-loss run "
-        f"on 512x512 in the Runs view ({seconds:.1f} s, {frames} frames shown live)",
-        "value": round(gap * 1000, 1),
-        "unit": "ms",
-        "baseline": round(idle_gap * 1000, 1),
-        "ratio": round(gap / idle_gap, 2) if idle_gap else None,
-        "aim": "value < 50 ms",
-    }
+    return stall_figure(
+        "iterate_gui_max_stall",
+        f"during a {GUI_STEPS}-step generation-loss run on 512x512 in the Runs view "
+        f"({seconds:.1f} s, {frames} frames shown live)",
+        gap,
+        idle_gap,
+    )
 
 
 def run() -> list[dict]:

@@ -65,3 +65,18 @@ def sample_window(size: tuple[int, int], *, device: str | None = None) -> Iterat
         finally:
             window.close()
             worker.shutdown(10_000)
+
+
+def stall_figure(
+    bench: str, metric: str, gap: float, idle_gap: float, aim: str = "value < 50 ms"
+) -> dict:
+    """One JSON line of a GUI-stall benchmark: the gap against the idle window's, in ms."""
+    return {
+        "bench": bench,
+        "metric": f"longest GUI event-loop gap (ms) {metric}",
+        "value": round(gap * 1000, 1),
+        "unit": "ms",
+        "baseline": round(idle_gap * 1000, 1),
+        "ratio": round(gap / idle_gap, 2) if idle_gap else None,
+        "aim": aim,
+    }
