@@ -44,6 +44,9 @@ class EditRequest:
     prompt: str
     image: bytes | None = None
     mime_type: str = "image/png"
+    more_images: tuple[bytes, ...] = ()
+    """Further input images (same ``mime_type``) sent after ``image``, in order: a step that
+    edits two images (the reconstruction's colour patches and edges) sends both in one request."""
     image_size: str | None = DEFAULT_IMAGE_SIZE
     aspect_ratio: str | None = None
     seed: int | None = None
@@ -262,8 +265,9 @@ async def _edit(
     register_secret(key)  # whoever passed it, no message about this request may show it
     client = genai.Client(api_key=key, http_options=types.HttpOptions(**http))
     contents: list[Any] = []
-    if request.image is not None:
-        contents.append(types.Part.from_bytes(data=request.image, mime_type=request.mime_type))
+    images = ([request.image] if request.image is not None else []) + list(request.more_images)
+    for image in images:
+        contents.append(types.Part.from_bytes(data=image, mime_type=request.mime_type))
     contents.append(request.prompt)
     config = _config(request)
     failures: list[str] = []

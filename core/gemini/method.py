@@ -29,14 +29,17 @@ def check(params: dict[str, Any]) -> None:
 
 
 def run_gemini(pixels, params, *, progress, cancel, context) -> MethodOutput:
+    """One edit; a multi-input step's images (``context.extra["input_images"]``) all go along."""
     from core.gemini.client import EditRequest, edit_image
 
     key = api_key()
     prompt = _prompt(params, context.project_dir)
+    more = context.extra.get("input_images") or []
     request = EditRequest(
         model=params["model"],
         prompt=prompt.text,
         image=encode_png(pixels),
+        more_images=tuple(encode_png(image) for image in more[1:]),
         image_size=params["image_size"],
         aspect_ratio=None if params["aspect_ratio"] == "auto" else params["aspect_ratio"],
         seed=None if params["seed"] < 0 else int(params["seed"]),
@@ -50,6 +53,7 @@ def run_gemini(pixels, params, *, progress, cancel, context) -> MethodOutput:
         "prompt_id": prompt.id,
         "prompt": prompt.text,
         "prompt_library": prompt.library,
+        "input_count": 1 + len(more[1:]),
     }
     progress(0, 1)
     check_cancelled(cancel)

@@ -1,7 +1,14 @@
 """One step of an iterative run: ask the editor (with retries), then commit the step at once.
 
 A :class:`Chain` carries what passes from step to step (the previous image
-and its pixels, the original for geometry, the editor and its parameters).
+and its pixels, every committed step's image, the original for geometry, the
+editor and its parameters). A step edits the steps its plan names
+(:attr:`~core.iterate.schedules.StepPlan.inputs`; usually the previous one): the
+first is its parent and the editor's ``pixels``; a step with several inputs (the
+reconstruction's rebuild) hands all of them to the editor as
+``context.extra["input_images"]`` (a list of pixel arrays, the first = ``pixels``).
+A step of a mirror/rotate schedule records whether the editor performed the
+transform (:func:`~core.iterate.geometry.transform_check`).
 An image the runner encodes is quantised first, so the next step's input is
 exactly the stored file (a resumed chain equals an uninterrupted one). The
 step image and its ``results`` row are written in one transaction.
@@ -10,14 +17,14 @@ step image and its ``results`` row are written in one transaction.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from core.clock import now
 from core.errors import Cancelled, IrisError
-from core.iterate.geometry import step_geometry
+from core.iterate.geometry import step_geometry, transform_check
 from core.iterate.schedules import StepPlan
 from core.jobs import check_cancelled, no_progress
 from core.limits import max_pixels_from_env
@@ -28,6 +35,7 @@ from core.redact import redact, redact_data
 
 STEP_PNG_LEVEL = 1  # long chains write many PNGs: fast zlib, files about 15% larger
 BLOCKING_REASONS = ("blocked-prompt", "blocked-output", "no-image", "no-candidates")
+INPUT_IMAGES = "input_images"  # the MethodContext.extra key of a multi-input step's images
 
 
 @dataclass
@@ -72,6 +80,26 @@ class Chain:
         )
         self.bit_depth = 16 if self.input.bit_depth > 8 else 8
         self.stop_status = RunStatus.FAILED
+        self.step_images = {  # step index -> image id of every committed step
+            r.step_index: r.output_image_id
+            for r in results
+            if r.step_index is not None and r.output_image_id is not None
+        }
+
+    def _inputs(self, plan: StepPlan) -> tuple[list, list[np.ndarray]]:
+        """The image records and pixels of the steps ``plan`` edits (the first is the parent)."""
+        records, pixels = [], []
+        for step in plan.input_steps:
+            image_id = self.step_images.get(step)
+            if image_id is None:
+                raise IrisError(f"step {plan.index} edits step {step}, which has no image")
+            if image_id == self.previous.id:
+                records.append(self.previous)
+                pixels.append(self.pixels)
+            else:
+                records.append(self.project.image(image_id))
+                pixels.append(self.project.load_pixels(image_id).pixels)
+        return records, pixels
 
     def editor_values(self, plan: StepPlan) -> dict[str, Any]:
         """The editor's parameters for this step: the schedule fills those the editor has."""
@@ -90,6 +118,10 @@ class Chain:
         """Run step ``index`` (with retries) and commit it; returns what was stored."""
         plan = self.spec.schedule.plan(index, self.project)
         values = self.editor_values(plan)
+        parents, inputs = self._inputs(plan)
+        context = self.context
+        if len(inputs) > 1:
+            context = replace(context, extra={**context.extra, INPUT_IMAGES: inputs})
         base_meta = {
             "prompt": plan.prompt,
             "prompt_id": plan.prompt_id,
@@ -97,6 +129,7 @@ class Chain:
             "temperature": plan.temperature,
             "image_size": plan.image_size,
             "editor": self.method.name,
+            "inputs": list(plan.input_steps),
         }
         started_at = now()
         start = time.perf_counter()
@@ -106,11 +139,11 @@ class Chain:
             edit_start = time.perf_counter()
             try:
                 output = self.method(
-                    self.pixels,
+                    inputs[0],
                     values,
                     progress=no_progress,
                     cancel=self.cancel,
-                    context=self.context,
+                    context=context,
                 )
             except Cancelled:
                 raise
@@ -121,7 +154,7 @@ class Chain:
                 failures.append({"reason": type(exc).__name__, "error": str(exc)})
                 continue
             except MemoryError:
-                height, width = self.pixels.shape[:2]
+                height, width = inputs[0].shape[:2]
                 failures.append(
                     {
                         "reason": "out-of-memory",
@@ -138,11 +171,15 @@ class Chain:
                 )
                 break
             return self._commit_ok(
-                index, output, plan, base_meta, failures, started_at, start, edit_s
-            )
-        return self._commit_failed(index, base_meta, failures, started_at, start)
+                index, output, plan, (parents[0], inputs[0]), base_meta, failures, started_at,
+                start, edit_s,
+            )  # fmt: skip
+        return self._commit_failed(index, parents[0], base_meta, failures, started_at, start)
 
-    def _commit_ok(self, index, output, plan, base_meta, failures, started_at, start, edit_s):
+    def _commit_ok(
+        self, index, output, plan, parent, base_meta, failures, started_at, start, edit_s
+    ):
+        parent_image, parent_pixels = parent
         quantize_start = time.perf_counter()
         info = None
         if output.encoded is not None:
@@ -155,8 +192,10 @@ class Chain:
             encode_s = time.perf_counter() - quantize_start - quantize_s
             info = _png_info(pixels, self.bit_depth)  # we wrote it: no need to parse it again
         geometry = step_geometry(
-            self.original, pixels, plan.expected, (self.previous.width, self.previous.height)
+            self.original, pixels, plan.expected, (parent_image.width, parent_image.height)
         )
+        if not plan.requested.is_identity:  # did the editor mirror/rotate as asked?
+            geometry.update(transform_check(parent_pixels, pixels, plan.requested))
         meta = {
             **_jsonable(output.meta),
             **base_meta,
@@ -176,17 +215,17 @@ class Chain:
                 name=f"{self.run.name} step {index}",
                 kind=ImageKind.STEP,
                 info=info,
-                parent_id=self.previous.id,
+                parent_id=parent_image.id,
                 method_id=self.run.method_id,
                 run_id=self.run.id,
                 step_index=index,
-                meta={"prompt": plan.prompt, "seed": plan.seed},
+                meta={"prompt": plan.prompt, "seed": plan.seed, "inputs": base_meta["inputs"]},
             )
             self.project.add_result(
                 self.run.id,
                 status=ResultStatus.OK,
                 step_index=index,
-                input_image_id=self.previous.id,
+                input_image_id=parent_image.id,
                 output_image_id=image.id,
                 seconds=round(seconds, 4),
                 started_at=started_at,
@@ -197,9 +236,10 @@ class Chain:
             image.width, image.height, meta["thoughts"], None, round(seconds, 4), pixels, meta,
         )  # fmt: skip
         self.previous, self.pixels = image, pixels
+        self.step_images[index] = image.id
         return event
 
-    def _commit_failed(self, index, base_meta, failures, started_at, start) -> StepEvent:
+    def _commit_failed(self, index, parent, base_meta, failures, started_at, start) -> StepEvent:
         last = failures[-1]
         reason = last.get("reason", "")
         self.stop_status = RunStatus.BLOCKED if reason in BLOCKING_REASONS else RunStatus.FAILED
@@ -217,7 +257,7 @@ class Chain:
             self.run.id,
             status=ResultStatus.FAILED,
             step_index=index,
-            input_image_id=self.previous.id,
+            input_image_id=parent.id,
             error=error,
             seconds=round(seconds, 4),
             started_at=started_at,

@@ -4,7 +4,11 @@ Each call re-encodes the image as JPEG at ``quality``, optionally with a resize
 jitter (down and back up by a random factor), a colour drift (a small random
 per-channel gain) and a crop of each side. With ``follow_prompt`` it performs
 the geometric edits the mirror/rotate prompts ask for, so those schedules can
-be tried offline. ``delay_s`` makes it slow on purpose (crash and GUI tests).
+be tried offline (without it, an editor that ignores them: the "not performed"
+case). Given several input images (a reconstruction step's colour patches and
+edges, ``context.extra["input_images"]``), it starts from their mean, each
+resized to the first's size, so the output depends on every input.
+``delay_s`` makes it slow on purpose (crash and GUI tests).
 """
 
 from __future__ import annotations
@@ -73,6 +77,19 @@ def degrade(pixels: np.ndarray, params: dict[str, Any], rng: np.random.Generator
     return jpeg_round_trip(np.asarray(image, dtype=np.uint8), int(params["quality"]))
 
 
+def blend_inputs(images: list[np.ndarray]) -> np.ndarray:
+    """The mean of ``images``, each resized (bicubic) to the first one's size."""
+    from core.metrics.alignment import resize_pixels
+
+    first = images[0]
+    size = (first.shape[1], first.shape[0])
+    same = [
+        im[..., :3] if im.shape[:2] == first.shape[:2] else resize_pixels(im, size, "bicubic")
+        for im in images
+    ]
+    return np.mean(np.stack(same), axis=0, dtype=np.float32)
+
+
 def run_generation_loss(pixels, params, *, progress, cancel, context) -> MethodOutput:
     seed = int(params["seed"])
     rng = np.random.default_rng(None if seed < 0 else seed)
@@ -80,13 +97,17 @@ def run_generation_loss(pixels, params, *, progress, cancel, context) -> MethodO
     if params["delay_s"] > 0:
         _sleep(float(params["delay_s"]), cancel)
     check_cancelled(cancel)
+    images = context.extra.get("input_images") or []
+    if len(images) > 1:
+        pixels = blend_inputs(images)
     out = degrade(pixels, params, rng)
     progress(1, 1)
     thoughts = (
         f"Re-encoding the image as JPEG at quality {params['quality']}. "
         "The copy is an exact replica of the provided image."
     )
-    return MethodOutput(out, meta={"editor": "generation-loss"}, thoughts=thoughts)
+    meta = {"editor": "generation-loss", "input_count": max(1, len(images))}
+    return MethodOutput(out, meta=meta, thoughts=thoughts)
 
 
 GENERATION_LOSS = Method(
@@ -94,7 +115,8 @@ GENERATION_LOSS = Method(
     kind="classical",
     title="Generation loss (offline editor)",
     description="Imitates an editor that degrades a little at each pass: JPEG re-encode, "
-    "optional resize jitter, colour drift and crop; follows mirror/rotate prompts. No model.",
+    "optional resize jitter, colour drift and crop; follows mirror/rotate prompts; blends "
+    "several input images. No model.",
     targets="iterative-edit demos and tests",
     params=(
         Param("prompt", "text", "", "the edit prompt (only mirror/rotate are acted on)"),

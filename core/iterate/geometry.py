@@ -17,6 +17,7 @@ from core.pixels import to_uint8
 
 ASPECT_TOLERANCE = 0.01
 MATCH_SIZE = 96
+CHECK_SIZE = 32  # the greyscale thumbnails a step is matched with its parent on
 
 
 def apply_transform(pixels: np.ndarray, transform: Transform) -> np.ndarray:
@@ -128,6 +129,36 @@ def aligned_to_original(
         resized = image.resize((ref.shape[1], ref.shape[0]), Image.Resampling.BICUBIC)
         upright = np.asarray(resized, np.float32) / 255.0
     return np.ascontiguousarray(ref, np.float32), np.ascontiguousarray(upright, np.float32)
+
+
+def _correlation(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson correlation of two equal-shape arrays; 0 when either is flat (no evidence)."""
+    a = a.ravel().astype(np.float64) - a.mean()
+    b = b.ravel().astype(np.float64) - b.mean()
+    denominator = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum() / denominator) if denominator > 0 else 0.0
+
+
+def transform_check(parent: np.ndarray, step: np.ndarray, requested: Transform) -> dict[str, Any]:
+    """Whether ``step`` shows ``parent`` transformed as asked, or ``parent`` left as it was.
+
+    Both candidates (the parent transformed by ``requested``, and the parent
+    untouched) and the step are reduced to small greyscale thumbnails
+    (``CHECK_SIZE`` square, so a re-framed or resized step still compares); the
+    transform counts as performed when the step correlates at least as well with
+    the transformed parent as with the untransformed one.
+    """
+    size = (CHECK_SIZE, CHECK_SIZE)
+    step_small = _gray_small(step, *size)
+    expected = _correlation(step_small, _gray_small(apply_transform(parent, requested), *size))
+    untransformed = _correlation(step_small, _gray_small(parent, *size))
+    return {
+        "transform_performed": expected >= untransformed,
+        "transform_correlation": {
+            "expected": round(expected, 4),
+            "untransformed": round(untransformed, 4),
+        },
+    }
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:

@@ -8,7 +8,13 @@ A schedule is plain data stored in the run's ``params`` so that a resumed run
 - ``rotate``: rotate 90 degrees clockwise, the original every 4 steps;
 - ``add-objects``: a template filled per step (``{fruit}`` from a list of 100
   fruits, ``{step}``); ``add-apple`` is the fixed "add one more apple" prompt;
+- ``reconstruct``: Banana100's multi-step reconstruction (section 2.2), in cycles of three
+  steps: colour patches of the cycle's start, its edges, then a rebuild from both (a
+  step with two input images: :attr:`StepPlan.inputs` names them by step index);
 - a prompt list (a text file, one prompt per line, cycled when shorter than the run).
+
+Every step names its inputs (step indexes); all schedules but ``reconstruct`` take
+the previous step alone.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from resources import resource_path
 # One prompt a line; a file of prompts for a long run is kilobytes.
 PROMPT_FILE_BYTES = 4 * 1024 * 1024
 
-SCHEDULES = ("replicate", "mirror", "rotate", "add-objects", "add-apple")
+SCHEDULES = ("replicate", "mirror", "rotate", "add-objects", "add-apple", "reconstruct")
 SEED_POLICIES = ("none", "fixed", "per-step")
 IMAGE_SIZES = ("1K", "2K", "4K", "cycle")
 CYCLE = ("1K", "2K", "4K")
@@ -41,6 +47,39 @@ DEFAULT_PROMPTS = {
 }
 # Per step, the transform the prompt asks for: (mirror horizontally?, quarter turns clockwise).
 STEP_TRANSFORMS = {"mirror": (True, 0), "rotate": (False, 1)}
+# Banana100 section 2.2 describes the reconstruction ("extract simplified color patches in a
+# first step", "extract edge information in a second step", "reconstruct a photorealistic
+# image from the color patches and the edges") but prints no prompt: these three are IRIS's
+# own, written from that description (not verbatim).
+RECONSTRUCT_PROMPTS = (
+    "Simplify the provided image into flat colour patches: keep the layout and the colour of "
+    "every region, and remove all texture and fine detail.",
+    "Extract the edges of the provided image as a black line drawing on white: every contour "
+    "and edge, with no colour or shading.",
+    "Reconstruct a photorealistic image from the two provided images: the first gives the "
+    "colour of every region, the second gives the edges.",
+)
+
+
+def reconstruct_inputs(index: int) -> tuple[int, ...]:
+    """The input steps of reconstruction step ``index``: cycles of patches, edges, rebuild.
+
+    A cycle starts from step ``3k`` (the input, or the previous rebuild): step ``3k+1``
+    (colour patches) and ``3k+2`` (edges) both edit step ``3k``; step ``3k+3`` rebuilds
+    from the two of them.
+    """
+    start = 3 * ((index - 1) // 3)
+    phase = (index - 1) % 3
+    return (start + 1, start + 2) if phase == 2 else (start,)
+
+
+def previous_input(index: int) -> tuple[int, ...]:
+    """The one input of a plain step: the step before it."""
+    return (index - 1,)
+
+
+# Per schedule, the step indexes a step edits (first = its parent); others take the previous.
+STEP_INPUTS = {"reconstruct": reconstruct_inputs}
 
 
 @lru_cache(maxsize=1)
@@ -77,8 +116,10 @@ class Transform:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Transform:
-        data = data or {}
-        return cls(bool(data.get("mirror", False)), int(data.get("quarter_turns", 0)) % 4)
+        data = data if isinstance(data, dict) else {}  # a stored meta is read, never trusted
+        turns = data.get("quarter_turns", 0)
+        turns = turns if isinstance(turns, int) and not isinstance(turns, bool) else 0
+        return cls(data.get("mirror") is True, turns % 4)
 
 
 @dataclass(frozen=True)
@@ -92,6 +133,14 @@ class StepPlan:
     image_size: str
     temperature: float | None
     expected: Transform
+    inputs: tuple[int, ...] = ()
+    """The steps this step edits, by index (the first is its parent); empty = the previous."""
+    requested: Transform = Transform()
+    """The transform this step asks of its parent (mirror/rotate schedules; else identity)."""
+
+    @property
+    def input_steps(self) -> tuple[int, ...]:
+        return self.inputs or (self.index - 1,)
 
 
 @dataclass(frozen=True)
@@ -111,6 +160,13 @@ class Schedule:
             raise IrisError(f"unknown schedule {self.name!r}; known: {', '.join(SCHEDULES)}, FILE")
         if self.name == "list" and not self.prompts:
             raise IrisError("a prompt-list schedule needs at least one prompt")
+        if self.name == "reconstruct" and self.prompt:
+            raise IrisError(
+                "the reconstruct schedule has its own three prompts (patches, edges, rebuild); "
+                "it takes no --prompt"
+            )
+        if self.name == "reconstruct" and len(self.prompts) not in (0, 3):
+            raise IrisError("the reconstruct schedule needs three prompts: patches, edges, rebuild")
         if self.seed_policy not in SEED_POLICIES:
             raise IrisError(
                 f"unknown seed policy {self.seed_policy!r}; known: {', '.join(SEED_POLICIES)}"
@@ -119,6 +175,12 @@ class Schedule:
             raise IrisError(
                 f"unknown image size {self.image_size!r}; known: {', '.join(IMAGE_SIZES)}"
             )
+
+    def phase_prompts(self) -> tuple[str, ...]:
+        """The prompts cycled step by step (a prompt list, or the reconstruction's three)."""
+        if self.name == "reconstruct":
+            return self.prompts or RECONSTRUCT_PROMPTS
+        return self.prompts
 
     def prompt_source(self) -> str:
         """The prompt id or template this schedule uses before per-step filling."""
@@ -130,8 +192,8 @@ class Schedule:
 
         if index < 1:
             raise ValueError("step 0 is the input; plans start at step 1")
-        if self.name == "list":
-            source = self.prompts[(index - 1) % len(self.prompts)]
+        if (prompts := self.phase_prompts()) and self.name in ("list", "reconstruct"):
+            source = prompts[(index - 1) % len(prompts)]
         else:
             source = self.prompt_source()
         resolved = resolve_prompt(source, project)
@@ -153,6 +215,8 @@ class Schedule:
             image_size=size,
             temperature=self.temperature,
             expected=self.expected(index),
+            inputs=STEP_INPUTS.get(self.name, previous_input)(index),
+            requested=Transform(*STEP_TRANSFORMS.get(self.name, (False, 0))),
         )
 
     def expected(self, index: int) -> Transform:
@@ -168,7 +232,7 @@ class Schedule:
         return {
             "name": self.name,
             "prompt": self.prompt_source(),
-            "prompts": list(self.prompts),
+            "prompts": list(self.phase_prompts()),  # stored: a resumed run plans the same
             "seed_policy": self.seed_policy,
             "seed": self.seed,
             "temperature": self.temperature,

@@ -29,9 +29,18 @@ class StepRecord:
     meta: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
-        """The documented JSON shape (``meta`` left out: read it from the project)."""
+        """The documented JSON shape (``meta`` left out: read it from the project).
+
+        From the meta it keeps ``inputs`` (the step indexes the step edited; step 0
+        has none), and for mirror/rotate steps ``transform_performed`` with the two
+        correlations it was decided on (None for other steps).
+        """
         out = asdict(self)
-        out.pop("meta")
+        meta = out.pop("meta")
+        default = [self.index - 1] if self.index > 0 else []
+        out["inputs"] = list(meta.get("inputs") or default)
+        out["transform_performed"] = meta.get("transform_performed")
+        out["transform_correlation"] = meta.get("transform_correlation")
         return out
 
 

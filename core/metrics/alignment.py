@@ -15,13 +15,19 @@ pyiqa's full-reference metrics need two images of one shape. A policy says how:
 
 Equal sizes are never touched by any policy, so a score of an equal-size pair
 does not depend on the policy: :func:`aligned_version` keeps its cache key.
+
+Orientation: a step of a mirror/rotate run is turned back to the original's
+orientation (its schedule's cumulative transform undone,
+:func:`core.iterate.geometry.undo_transform`) before any metric sees it, full-
+and no-reference alike; :func:`oriented_version` folds the undone transform into
+the metric version the same way (an unturned image keeps its key).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from core.errors import IrisError
 
@@ -145,6 +151,53 @@ def align(
     if _size(output) == _size(reference):
         return output, reference
     return spec.apply(output, reference, filter)
+
+
+class Orientation(Protocol):
+    """A transform that was applied to an image (``core.iterate.schedules.Transform``)."""
+
+    mirror: bool
+    quarter_turns: int
+
+
+def orientation_label(transform: Orientation | None) -> str:
+    """``""`` for none or the identity, else ``m`` (mirrored), ``r1``..``r3`` (turns), ``mr1``."""
+    if transform is None:
+        return ""
+    turns = transform.quarter_turns % 4
+    return ("m" if transform.mirror else "") + (f"r{turns}" if turns else "")
+
+
+def orient_pixels(pixels: np.ndarray, transform: Orientation | None) -> np.ndarray:
+    """``pixels`` with ``transform`` undone: back in the original's orientation."""
+    if not orientation_label(transform):
+        return pixels
+    from core.iterate.geometry import undo_transform
+
+    return undo_transform(pixels, transform)
+
+
+def oriented_size(size: tuple[int, int], transform: Orientation | None) -> tuple[int, int]:
+    """The (width, height) of an image of ``size`` once ``transform`` is undone."""
+    turned = transform is not None and transform.quarter_turns % 2
+    return (size[1], size[0]) if turned else (size[0], size[1])
+
+
+def oriented_version(
+    version: str, target: Orientation | None, reference: Orientation | None = None
+) -> str:
+    """The metric version of a score whose image (and reference) were turned back first.
+
+    ``+orient=<label>`` for the image's undone transform, ``+ref-orient=<label>``
+    for the reference's (e.g. ``pyiqa-0.1.13+orient=m``); an image and reference in
+    their stored orientation keep ``version``, so every earlier score stays valid.
+    """
+    out = version
+    if label := orientation_label(target):
+        out += f"+orient={label}"
+    if label := orientation_label(reference):
+        out += f"+ref-orient={label}"
+    return out
 
 
 def aligned_version(

@@ -10,7 +10,10 @@ Full-reference pairs of different sizes are brought to one size by an
 alignment policy (``align``: resize, crop or none, see
 :mod:`core.metrics.alignment`); the policy is folded into the metric version
 of such pairs (:func:`~core.metrics.alignment.aligned_version`) and every FR
-row names it (``ScoreRow.align``).
+row names it (``ScoreRow.align``). ``orient`` (image id -> transform) turns a
+mirror/rotate step (and a reference that is one) back to the original's
+orientation before any metric sees it, folded into the version likewise
+(:func:`~core.metrics.alignment.oriented_version`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,9 +37,14 @@ from core.metrics.alignment import (
     DEFAULT_FILTER,
     DEFAULT_POLICY,
     AlignmentError,
+    Orientation,
     align,
     aligned_version,
     check_policy,
+    orient_pixels,
+    orientation_label,
+    oriented_size,
+    oriented_version,
     policy_label,
     size_error,
 )
@@ -181,6 +189,7 @@ def score_project(
     compute: bool = True,
     align_policy: str = DEFAULT_POLICY,
     align_filter: str = DEFAULT_FILTER,
+    orient: Mapping[int, Orientation] | None = None,
     progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> ScoreReport:
@@ -196,22 +205,27 @@ def score_project(
     An image of another size than its reference is aligned to it by
     ``align_policy``/``align_filter``; that pair's score is cached under the
     metric version with the policy folded in (equal-size pairs keep the bare one).
+    ``orient`` maps image ids to the transform to undo before scoring (a mirror/rotate
+    step, see :func:`core.metrics.series.collect_series`); it applies to references too.
     """
     infos = [metric_info(m) for m in metrics]
     versions = {i.name: metric_version(i.name) for i in infos}
     policy = check_policy(align_policy)
     label = policy_label(align_policy, align_filter)
     alignment = (align_policy, align_filter)
+    orient = dict(orient or {})
     report = ScoreReport()
     with Project.open(project_dir) as project:
         images = _project_images(project, image_ids, run)
-        pending: dict[str, list[tuple[ScoreRow, Any, Reference | None, str]]] = {}
+        pending: dict[str, list[tuple[ScoreRow, Any, Reference | None, str, tuple]]] = {}
         for image in images:
             check_cancelled(cancel)
+            turn = orient.get(image.id)
             for info in infos:
                 row = ScoreRow(image.name, info.name, None, image.sha256, image.id)
                 report.rows.append(row)
                 ref: Reference | None = None
+                ref_turn = None
                 version = versions[info.name]
                 if info.full_reference:
                     ref = resolve_reference(project, image, reference) if reference else None
@@ -220,17 +234,21 @@ def score_project(
                         continue
                     row.reference, row.reference_sha256 = ref.label, ref.sha256
                     row.align = label
-                    size = (image.width, image.height)
-                    if size != ref.size and not policy.aligns:
-                        row.error = str(size_error(size, ref.size))
+                    ref_turn = orient.get(ref.image_id) if ref.image_id is not None else None
+                    size = oriented_size((image.width, image.height), turn)
+                    ref_size = oriented_size(ref.size, ref_turn)
+                    if size != ref_size and not policy.aligns:
+                        row.error = str(size_error(size, ref_size))
                         continue
-                    version = aligned_version(version, size, ref.size, *alignment)
+                    version = aligned_version(version, size, ref_size, *alignment)
+                version = oriented_version(version, turn, ref_turn)
                 stored = project.score(image.sha256, info.name, version, row.reference_sha256)
                 if stored is not None and stored["error"] is None:
                     row.value, row.cached = stored["value"], True
                     report.cached += 1
                 else:
-                    pending.setdefault(info.name, []).append((row, image, ref, version))
+                    item = (row, image, ref, version, (turn, ref_turn))
+                    pending.setdefault(info.name, []).append(item)
         total = sum(len(items) for items in pending.values())
         if not total or not compute:
             progress(len(images), len(images))
@@ -245,7 +263,7 @@ def score_project(
                 check_cancelled(cancel)
                 chunk = items[start : start + size]
                 _score_chunk(project, model, chunk, pixels, alignment)
-                for row, _image, _ref, version in chunk:
+                for row, _image, _ref, version, _turns in chunk:
                     if row.value is not None:
                         project.put_score(
                             row.sha256, name, version, row.value,
@@ -266,17 +284,28 @@ def _score_chunk(
 ) -> None:
     """Score a few rows in one call; when the batch fails, score them one by one.
 
-    Full-reference pairs are aligned (``alignment`` = policy, filter) first; a pair
-    the policy refuses fails like any other one image: its row's error.
+    Images (and references) are turned back to the original's orientation where the
+    item says so, then full-reference pairs are aligned (``alignment`` = policy,
+    filter); a pair the policy refuses fails like any other one image: its row's error.
     """
     start = time.perf_counter()
     try:
         targets = [
-            cache.get(i.sha256, lambda i=i: project.load_pixels(i).pixels) for _, i, _, _ in chunk
+            cache.get(
+                f"{i.sha256}{orientation_label(t)}",
+                lambda i=i, t=t: orient_pixels(project.load_pixels(i).pixels, t),
+            )
+            for _, i, _, _, (t, _rt) in chunk
         ]
         refs = None
         if chunk[0][2] is not None:
-            refs = [cache.get(r.sha256, lambda r=r: _load_ref(project, r)) for _, _, r, _ in chunk]
+            refs = [
+                cache.get(
+                    f"{r.sha256}{orientation_label(rt)}",
+                    lambda r=r, rt=rt: orient_pixels(_load_ref(project, r), rt),
+                )
+                for _, _, r, _, (_t, rt) in chunk
+            ]
             pairs = [align(t, r, *alignment) for t, r in zip(targets, refs, strict=True)]
             targets, refs = [p[0] for p in pairs], [p[1] for p in pairs]
         values = score_pixels(model, targets, refs, batch=len(chunk))
@@ -291,7 +320,7 @@ def _score_chunk(
         chunk[0][0].seconds = time.perf_counter() - start
         return
     seconds = (time.perf_counter() - start) / len(chunk)
-    for (row, _image, _ref, _version), value in zip(chunk, values, strict=True):
+    for (row, _image, _ref, _version, _turns), value in zip(chunk, values, strict=True):
         row.value, row.seconds = value, seconds
 
 

@@ -4,6 +4,11 @@ An iterative run's items are its steps (step 0 = the input); a restore run's
 items are its outputs, keyed by their input image, so repeated restore runs
 line up item by item for the Friedman test. Scores come through
 :func:`~core.metrics.scoring.score_project`, so they are computed once and cached.
+
+Steps of mirror/rotate runs are scored aligned to the original: each step's
+``expected_transform`` (the schedule's cumulative transform, stored with the
+step) is undone before any metric sees it (references that are such steps too),
+so a faithful mirror run scores like a replicate run.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import IrisError
+from core.iterate.schedules import Transform
 from core.jobs import ProgressFn, no_progress
 from core.metrics.friedman import FriedmanResult, friedman
 from core.metrics.gaps import GAP_STEPS, MetricGaps, chain_gaps
@@ -34,6 +40,8 @@ class RunSeries:
     keys: list[int] = field(default_factory=list)
     image_ids: list[int] = field(default_factory=list)
     values: dict[str, list[float | None]] = field(default_factory=dict)
+    orientations: dict[int, Transform] = field(default_factory=dict)
+    """Image id -> the transform its step should show (undone before scoring); identity left out."""
 
     def by_key(self, metric: str) -> dict[int, float]:
         return {
@@ -66,6 +74,9 @@ def _items(project: Project, run_name: str) -> RunSeries:
         for result in sorted(results, key=lambda r: r.step_index or 0):
             series.keys.append(int(result.step_index or 0))
             series.image_ids.append(int(result.output_image_id))
+            expected = Transform.from_dict(result.meta.get("expected_transform"))
+            if not expected.is_identity:
+                series.orientations[int(result.output_image_id)] = expected
         if series.image_ids:
             first = series.image_ids[0] if series.keys[0] == 0 else None
             series.image = project.image(first).name if first else run.name
@@ -90,12 +101,15 @@ def collect_series(
     compute: bool = True,
     align_policy: str = "resize",
     align_filter: str = "bicubic",
+    oriented: bool = True,
     progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
 ) -> list[RunSeries]:
     """Score every item of ``runs`` (run or group names) with ``metrics``; cached scores are reused.
 
-    ``compute=False`` reads only stored scores. Progress counts images, from 0 to the
+    ``oriented`` (the default) scores mirror/rotate steps turned back to the original's
+    orientation; ``False`` scores the stored pixels as they are. ``compute=False`` reads
+    only stored scores. Progress counts images, from 0 to the
     number of images of all the runs, never past it.
     """
     with Project.open(project_dir) as project:
@@ -119,6 +133,7 @@ def collect_series(
             compute=compute,
             align_policy=align_policy,
             align_filter=align_filter,
+            orient=series.orientations if oriented else None,
             progress=inner,
             cancel=cancel,
         )
