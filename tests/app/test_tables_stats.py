@@ -169,18 +169,27 @@ def test_correlation_mode_shows_table8_and_the_pairs(qtbot, window, tmp_path, mo
     assert name == "correlation-entropy-human-image.md"
     assert text == render_correlation(expected, "md")
 
-    # a second metric, by method: the means per method, each point labelled
+    # by method: one method made every output, one pair is too few, and the view says so
+    choose(qtbot, panel.by, "method")
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.job.is_finished, timeout=30_000)
+    assert panel.stack.currentWidget() is panel.message
+    assert "Too few pairs" in panel.message.text() and "got 1" in panel.message.text()
+    assert not panel.export_buttons["md"].isEnabled()
+
+    # a second metric per image: the pairs are (entropy, psnr against the input)
+    choose(qtbot, panel.by, "rating")
     qtbot.mouseClick(panel.second, Qt.MouseButton.LeftButton)
+    assert panel.by.currentText() == "image"  # per rating needs the human ratings
     assert panel.metric2.isEnabled()
     type_into(qtbot, panel.metric2.lineEdit(), "psnr")
     choose(qtbot, panel.reference, "input")
-    choose(qtbot, panel.by, "image")
     qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
     wait_done(qtbot, panel)
     second = correlate(window.project_path, "entropy", "input", metric2="psnr", compute=False)
     assert chart.points() == list(zip(second.x, second.y, strict=True))
     assert chart.table.item(2, 1).text() == f"{second.coefficients[2].value:.4f}"
-    assert chart.plot.getAxis("left").labelText == "psnr"
+    assert chart.plot.getAxis("left").labelText == "psnr" and not chart.labels
     _, text = exported(monkeypatch, tmp_path, qtbot, panel.export_buttons["csv"], ".csv")
     assert text.splitlines()[3].startswith("entropy,psnr,image,30,plcc,")
 
