@@ -30,7 +30,7 @@ class RunSettings(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from core.iterate.schedules import SCHEDULES, SEED_POLICIES
+        from core.iterate.schedules import DEFAULT_IMAGE_SIZE, IMAGE_SIZES, SCHEDULES, SEED_POLICIES
         from core.methods.registry import METHODS
 
         self.image_combo = QComboBox()
@@ -63,7 +63,8 @@ class RunSettings(QWidget):
         self.temperature.setValue(-1.0)
         self.temperature.setSpecialValueText("model default")
         self.image_size = QComboBox()
-        self.image_size.addItems(["1K", "2K", "4K", "cycle"])
+        self.image_size.addItems(list(IMAGE_SIZES))
+        self.image_size.setCurrentText(DEFAULT_IMAGE_SIZE)  # Banana100's default resolution
         self.group = QLineEdit()
         self.group.setPlaceholderText("automatic")
 

@@ -12,7 +12,7 @@ from app.commands.types import finite_float
 
 
 def add_parser(subparsers) -> None:
-    from core.iterate.schedules import IMAGE_SIZES, SCHEDULES
+    from core.iterate.schedules import DEFAULT_IMAGE_SIZE, IMAGE_SIZES, SCHEDULES
 
     p = subparsers.add_parser(
         "iterate",
@@ -36,7 +36,10 @@ def add_parser(subparsers) -> None:
         help="a new seed each step (BASE + step; BASE random when not given)",
     )  # fmt: skip
     p.add_argument("--temperature", type=finite_float, metavar="T", help="sampling temperature")
-    p.add_argument("--image-size", default="1K", choices=IMAGE_SIZES)
+    p.add_argument(
+        "--image-size", default=DEFAULT_IMAGE_SIZE, choices=IMAGE_SIZES,
+        help=f"output size of editors that take one (default {DEFAULT_IMAGE_SIZE}, Banana100's)",
+    )  # fmt: skip
     p.add_argument("--runs", type=int, default=1, metavar="R", help="runs of this setting")
     p.add_argument(
         "--run", dest="group", metavar="NAME", help="run group name (runs are NAME-r1..rR)"

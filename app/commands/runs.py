@@ -129,8 +129,21 @@ def run_show(args: argparse.Namespace) -> int:
     for step in summary["steps"]:
         size = f"{step['width']}x{step['height']}" if step["width"] else "-"
         detail = step["error"] or (step["thoughts"] or "").split("\n")[0]
-        print(f"  {step['index']:>4} {step['status']:<6} {size:>11}  {detail}")
+        print(f"  {step['index']:>4} {step['status']:<6} {size:>11}  {_flags(step)}{detail}")
     return 0
+
+
+def _flags(step: dict) -> str:
+    """What a step line adds before its detail: its inputs when not the previous step alone,
+    and whether a mirror/rotate step was performed."""
+    flags = []
+    if step["index"] > 0 and step["inputs"] != [step["index"] - 1]:
+        flags.append("from steps " + ",".join(str(i) for i in step["inputs"]))
+    if step["transform_performed"] is not None:
+        flags.append(
+            "transform " + ("performed" if step["transform_performed"] else "NOT performed")
+        )
+    return f"[{'; '.join(flags)}] " if flags else ""
 
 
 def run_import(args: argparse.Namespace) -> int:
