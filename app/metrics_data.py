@@ -4,7 +4,9 @@ Plain functions (no widgets), so the drawing decisions are testable on their own
 iterative runs are curves over whole steps; restore runs (one output per input
 image, no steps) are points per input image, named by the image; the two are
 never mixed on one axis. :func:`collect_labelled` is the worker job: the series
-plus the names of the input images that restore runs are keyed by.
+plus the names of the input images that restore runs are keyed by, with the stored
+judge results beside them: RealIR-Bench RS and FS as two more metrics of each item
+(``JUDGE_METRICS``), and the thought judge's first 'yes' step per iterative run.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from typing import Any
 
 from core.jobs import ProgressFn, no_progress
 from widgets.metric_plot import Curve
+
+JUDGE_METRICS = ("RS", "FS")  # RealIR-Bench judge figures, stored as judgements, not scores
+FIRST_YES = "first yes (thoughts)"  # the table's metric name of the thought judge's verdict
 
 # what is read first comes first: the run, where in it, the metric and its value
 TABLE_COLUMNS = ["run", "step", "input", "metric", "value", "normalized", "group", "image_id"]
@@ -35,12 +40,18 @@ def collect_labelled(
     progress: ProgressFn = no_progress,
     cancel: threading.Event | None = None,
     **options: Any,
-) -> tuple[list, dict[int, str]]:
-    """:func:`~core.metrics.series.collect_series` and ``{input image id: name}`` of restore runs."""
+) -> tuple[list, dict[int, str], dict[str, int | None]]:
+    """:func:`~core.metrics.series.collect_series`, ``{input image id: name}`` of restore runs,
+    and ``{run: first 'yes' step}`` of the iterative runs the thought judge has judged.
+
+    The series carry the stored RS and FS (:data:`JUDGE_METRICS`) of their items where a
+    severity judge has rated them; nothing is asked or computed for these."""
     from core.metrics.series import collect_series
     from core.project import Project
 
-    series = collect_series(project_dir, runs, metrics, progress=progress, cancel=cancel, **options)
+    wanted = [m for m in metrics if m not in JUDGE_METRICS]
+    series = collect_series(project_dir, runs, wanted, progress=progress, cancel=cancel, **options)
+    first_yes = attach_judgements(project_dir, series, cancel=cancel)
     keys = {k for s in series if s.kind != "iterate" for k in s.keys}
     names: dict[int, str] = {}
     if keys:
@@ -50,7 +61,25 @@ def collect_labelled(
                     names[key] = project.image(key).name
                 except Exception:  # noqa: BLE001 (an input deleted since: show its id)
                     names[key] = f"image {key}"
-    return series, names
+    return series, names, first_yes
+
+
+def attach_judgements(
+    project_dir: str | Path, series: Sequence, cancel: threading.Event | None = None
+) -> dict[str, int | None]:
+    """Add the stored RS/FS to ``series`` (when any item has them) and return the thought
+    judge's first 'yes' step of each iterative run it has judged."""
+    from core.metrics.judges import stored_realir, stored_thoughts
+
+    ids = [i for s in series for i in s.image_ids]
+    found = stored_realir(project_dir, ids, cancel=cancel) if ids else {}
+    if found:
+        for s in series:
+            s.values["RS"] = [found.get(i, {}).get("rs") for i in s.image_ids]
+            s.values["FS"] = [found.get(i, {}).get("fs") for i in s.image_ids]
+    iterative = [s.run for s in series if s.kind == "iterate"]
+    judged = stored_thoughts(project_dir, iterative, cancel=cancel) if iterative else []
+    return {t.run: t.first_yes for t in judged if t.answers or t.failed}
 
 
 def normalized_or_none(value: float | None, metric: str) -> float | None:
@@ -149,9 +178,24 @@ def plot_data(
     return data
 
 
-def table_rows(series: Sequence, metrics: Sequence[str], names: dict[int, str]) -> list[dict]:
-    """One row per run, item and metric: the step (iterative) or the input image (restore)."""
+def table_rows(
+    series: Sequence,
+    metrics: Sequence[str],
+    names: dict[int, str],
+    first_yes: dict[str, int | None] | None = None,
+) -> list[dict]:
+    """One row per run, item and metric: the step (iterative) or the input image (restore);
+    and one row per run the thought judge judged: its first 'yes' step (empty: never)."""
     rows = []
+    for s in series:
+        if first_yes and s.run in first_yes:
+            step = first_yes[s.run]
+            ids = dict(zip(s.keys, s.image_ids, strict=False))
+            rows.append({
+                "run": s.run, "group": s.group or "", "metric": FIRST_YES, "step": step,
+                "input": s.image, "value": step, "normalized": None,
+                "image_id": ids.get(step) if step is not None else None,
+            })  # fmt: skip
     for s in series:
         for metric in metrics:
             for key, image_id, value in zip(

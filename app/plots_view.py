@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.job_owner import JobOwner
 from app.metrics_data import (
+    JUDGE_METRICS,
     RESTORE_NO_GAPS,
     TABLE_COLUMNS,
     collect_labelled,
@@ -52,7 +53,6 @@ from widgets.plot_export import file_filter, suggested_name, with_suffix
 from widgets.score_table import ScoreTable
 
 DEFAULT_METRICS = "niqe,brisque,piqe,entropy"
-JUDGE_METRICS = ("RS", "FS")  # RealIR-Bench judge figures: shown as metrics, never as gaps
 REFERENCES = ("(none)", "input", "previous", "step1", "step0", "clean")
 FIG6 = "failures (Fig. 6)"
 GAP_CHOICES = ("largest", "5", "10", "20", FIG6)
@@ -73,6 +73,8 @@ class PlotsView(QWidget):
         self.series: list = []
         self.names: dict[int, str] = {}  # input image id -> name, for restore runs
         self.metrics: list[str] = []
+        self.first_yes: dict[str, int | None] = {}  # the thought judge's verdict per run
+        self.thought_marks: list = []  # the lines marking them on the curves
         self.scoring = JobOwner(context.worker, context.session, self)
         self.reading = JobOwner(context.worker, None, self)  # reads only: changes nothing
         if context.session is not None:
@@ -117,6 +119,13 @@ class PlotsView(QWidget):
             "Every score the project holds, imported results included, in the table"
         )
         self.stored_button.clicked.connect(self.show_stored)
+        self.judge_button = QPushButton("Judge...")
+        self.judge_button.setToolTip(
+            "RealIR-Bench RS/FS (a VLM rates each output and its input) or the Banana100 "
+            "thought judge (first step whose reasoning mentions noise) on the selected runs"
+        )
+        self.judge_button.clicked.connect(self.open_judge)
+        self.judge_dialog = None
         self.status = QLabel("")
         self.status.setWordWrap(True)
         for widget in (self.normalized, self.band):
@@ -153,6 +162,7 @@ class PlotsView(QWidget):
         column.addLayout(form)
         column.addWidget(self.score_button)
         column.addWidget(self.stored_button)
+        column.addWidget(self.judge_button)
         column.addWidget(self.status)
         column.addWidget(QLabel("Export"))
         buttons = QHBoxLayout()
@@ -203,6 +213,8 @@ class PlotsView(QWidget):
         self.series, self.names = [], {}
         self.scoring.cancel()
         self.reading.cancel()
+        if self.judge_dialog is not None:
+            self.judge_dialog.close()
         self.plot.show_message(PLOT_EMPTY)
         self.heatmap.show_message(HEATMAP_EMPTY)
         self._fill_runs(project, keep=[])
@@ -268,16 +280,21 @@ class PlotsView(QWidget):
             on_failed=self.status.setText,
         )
 
-    def _show_stored_series(self, series: list, names: dict, metrics: list[str]) -> None:
-        found = [m for m in metrics if any(v is not None for s in series for v in s.values[m])]
+    def _show_stored_series(
+        self, series: list, names: dict, first_yes: dict, metrics: list[str]
+    ) -> None:
+        wanted = [*metrics, *(m for m in JUDGE_METRICS if m not in metrics)]
+        found = [
+            m for m in wanted if any(v is not None for s in series for v in s.values.get(m, []))
+        ]
         if not found:
-            self.series, self.names = [], {}
+            self.series, self.names, self.first_yes = [], {}, {}
             self.redraw()
             self.plot.show_message(NO_STORED)
             self.status.setText("No stored scores for the selected runs yet: press Score.")
             return
         self.metrics = found
-        self.set_series(series, stored=True, names=names)
+        self.set_series(series, stored=True, names=names, first_yes=first_yes)
 
     def selected_runs(self) -> list[str]:
         return [item.data(Qt.ItemDataRole.UserRole) for item in self.runs.selectedItems()]
@@ -306,7 +323,7 @@ class PlotsView(QWidget):
             device=settings.device,
             config=settings.weights_config(),
             name="Score runs",
-            on_done=lambda found: self.set_series(found[0], names=found[1]),
+            on_done=lambda found: self.set_series(found[0], names=found[1], first_yes=found[2]),
             on_failed=self.status.setText,
             on_progress=lambda done, total: self.status.setText(f"Scoring {done}/{total} images"),
             on_finished=lambda _state: self.score_button.setEnabled(True),
@@ -334,12 +351,26 @@ class PlotsView(QWidget):
         self.table.set_rows(STORED_COLUMNS, rows)
         self.status.setText(f"{len(rows)} stored scores in the table.")
 
-    def set_series(self, series: list, stored: bool = False, names: dict | None = None) -> None:
-        """Show scored series (from :func:`core.metrics.series.collect_series`)."""
+    def set_series(
+        self,
+        series: list,
+        stored: bool = False,
+        names: dict | None = None,
+        first_yes: dict | None = None,
+    ) -> None:
+        """Show scored series (from :func:`core.metrics.series.collect_series`), with the
+        judges' stored RS/FS as metrics and first-'yes' steps (``first_yes``) marked."""
         self.series = list(series)
         self.names = dict(names or {})
+        self.first_yes = dict(first_yes or {})
         if not self.metrics and series:
             self.metrics = list(series[0].values)
+        judged = [
+            m for m in JUDGE_METRICS
+            if m not in self.metrics and any(v is not None for s in self.series
+                                             for v in s.values.get(m, []))
+        ]  # fmt: skip
+        self.metrics = [*self.metrics, *judged]
         steps = sum(len(s.image_ids) for s in self.series)
         what = "stored scores shown" if stored else "images scored"
         runs = f"{len(self.series)} run{'s' if len(self.series) != 1 else ''}"
@@ -381,6 +412,7 @@ class PlotsView(QWidget):
             empty_text=NO_STORED,
         )
         self.plot.plot.setTitle(data.note or None, color="#555", size="9pt")
+        self._mark_first_yes(data.categories is None)
         gaps = gaps_of(self.series, [m for m in self.metrics if m not in JUDGE_METRICS])
         choice = self.gap_step.currentText()
         iterative = any(s.kind == "iterate" for s in self.series)
@@ -394,7 +426,52 @@ class PlotsView(QWidget):
             names = [f"{m} ({gaps[m].fails}/{len(gaps[m].chains)} fail)" for m in rows]
             title = "Largest gap vs step 1" if step is None else f"Delta{step} vs step 1"
             self.heatmap.set_matrix(names, columns, values, title, **empty)
-        self.table.set_rows(TABLE_COLUMNS, table_rows(self.series, self.metrics, self.names))
+        self.table.set_rows(
+            TABLE_COLUMNS, table_rows(self.series, self.metrics, self.names, self.first_yes)
+        )
+
+    def _mark_first_yes(self, on_steps: bool) -> None:
+        """A dashed vertical line at each judged run's first 'yes' step, named by the run."""
+        import pyqtgraph as pg
+
+        self.thought_marks = []
+        if not on_steps or self.plot.showing_message:
+            return
+        marked = [(run, step) for run, step in self.first_yes.items() if step is not None]
+        last = max((k for sr in self.series for k in sr.keys), default=0)
+        for index, (run, step) in enumerate(marked):
+            line = pg.InfiniteLine(
+                pos=step, angle=90, movable=False,
+                pen=pg.mkPen((120, 60, 160), width=1, style=Qt.PenStyle.DashLine),
+                label=f"{run}: first 'yes'",
+                labelOpts={
+                    "position": 0.95 - 0.07 * (index % 8), "color": (90, 40, 130),
+                    "anchors": [(1, 0), (1, 0)] if step > last / 2 else [(0, 0), (0, 0)],
+                },  # the label on the side of the line with room for it
+            )  # fmt: skip
+            self.plot.plot.addItem(line, ignoreBounds=True)
+            self.thought_marks.append((run, step, line))
+
+    # -- judges --------------------------------------------------------------------
+
+    def open_judge(self) -> None:
+        """Open the judge dialog on the selected runs (or the browser's selected images)."""
+        from app.judge_panel import JudgeDialog
+
+        if self.project_dir is None:
+            self.status.setText("Open a project first.")
+            return
+        if self.judge_dialog is None:
+            self.judge_dialog = JudgeDialog(self.context, self.selected_runs, self)
+            self.judge_dialog.judged.connect(self._judged)
+        self.judge_dialog.set_project(self.project_dir)
+        self.judge_dialog.open()
+
+    def _judged(self, summary: str) -> None:
+        """The judge's summary; its results come with the session's SCORES change."""
+        self.status.setText(summary)
+        if self.context.session is None:
+            self.load_stored_series()
 
     def _show_fig6_widgets(self, shown: bool) -> None:
         for widget in (self.bars, self.count_runs, self.export_bars):
