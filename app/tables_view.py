@@ -2,8 +2,8 @@
 
 Three modes, chosen at the top: *Pivot* (below), *Stability (Friedman)*
 (seed 000's Table 3, :mod:`app.tables_stability`) and *Correlation* (seed 003's
-Table 8, :mod:`app.tables_correlation`). In the pivot, choose row keys (method, prompt, a tag...), the columns (metric or a key), the
-metrics, statistics, the full-reference scores' reference and a filter; the
+Table 8, :mod:`app.tables_correlation`). In the pivot, choose row keys (method,
+prompt, a tag...), the columns (metric or a key), the metrics, statistics, the full-reference scores' reference and a filter; the
 compute worker reads the stored scores and builds the table (the best value of
 each column in bold on a tint, by the metric's direction). Images without a stored
 score are counted per cell; *Compute Missing* scores them as ``iris score`` would.
