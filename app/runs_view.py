@@ -4,7 +4,10 @@ Left, the setting (image, editor and its parameters, schedule, prompt, steps,
 runs, seed policy, temperature, output size) with Start, Resume and Cancel.
 Right, the project's iterative runs by group, the selected run's filmstrip,
 and the selected step's thought summary and facts, with buttons that open the
-step in the compare view against step 0, step 1 or the previous step.
+step in the compare view against step 0, step 1 or the previous step. With
+*aligned to the original* checked (mirror/rotate runs), both images are shown
+turned back to the original's orientation (stored once as derived images, made
+on the thread pool: never behind a run on the compute worker).
 
 The run is :func:`core.iterate.runner.iterate` on the compute worker. Each
 committed step comes back through a queued signal with a small thumbnail the
@@ -17,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -34,6 +38,7 @@ from app.job_owner import JobOwner
 from app.runs_settings import RunSettings
 from app.session import ProjectChange
 from app.views import ViewContext
+from widgets.background import BackgroundLoader
 from widgets.filmstrip import Filmstrip
 
 THUMB = 96
@@ -93,6 +98,16 @@ def describe_step(meta: dict[str, Any], step) -> str:
             f"{change['to'][0]}x{change['to'][1]}; shows x={crop.get('x')} y={crop.get('y')} "
             f"{crop.get('w')}x{crop.get('h')} of the original"
         )
+    inputs = meta.get("inputs") or []
+    if step.index > 0 and inputs and list(inputs) != [step.index - 1]:
+        lines.append("edited steps " + " and ".join(str(i) for i in inputs))
+    if (performed := meta.get("transform_performed")) is not None:
+        correlation = meta.get("transform_correlation") or {}
+        lines.append(
+            f"transform performed: {'yes' if performed else 'NO'} (correlation "
+            f"{correlation.get('expected')} with the parent transformed as asked, "
+            f"{correlation.get('untransformed')} with it as it was)"
+        )
     if meta.get("failed_attempts"):
         lines.append(f"failed attempts: {len(meta['failed_attempts'])}")
     if meta.get("retried"):
@@ -116,6 +131,12 @@ class RunsView(QWidget):
         self._job_project = None
         self.jobs = JobOwner(context.worker, context.session, self)
         self._live_run: str | None = None  # the run whose filmstrip the job is filling
+        self._aligner = BackgroundLoader(self)  # aligned steps: small, never behind a run
+        self._aligner.loaded.connect(self._on_aligned)
+        self._aligner.failed.connect(
+            lambda _key, message: self.status.setText(message.splitlines()[0])
+        )
+        self._align_request = 0
         if context.session is not None:  # runs made elsewhere (the CLI, an import) appear here
             context.session.changed.connect(self._on_project_changed)
         self._build()
@@ -174,6 +195,11 @@ class RunsView(QWidget):
             button.clicked.connect(lambda _checked=False, k=key: self.compare_step(k))
             compare_row.addWidget(button)
             self.compare_buttons[key] = button
+        self.aligned_box = QCheckBox("aligned to the original")
+        self.aligned_box.setToolTip(
+            "mirror/rotate runs: show both steps turned back to the original's orientation"
+        )
+        compare_row.addWidget(self.aligned_box)
         compare_row.addStretch(1)
         details = QWidget()
         details_layout = QHBoxLayout(details)
@@ -281,8 +307,18 @@ class RunsView(QWidget):
             self.filmstrip.add_frame(
                 step.index, path=step.image, failed=step.status != "ok", tooltip=step.error or ""
             )
+        self._update_aligned_box()
         if self._steps:
             self.filmstrip.select_step(max(self._steps))
+
+    def _update_aligned_box(self) -> None:
+        """The toggle applies only to runs whose steps are turned (mirror/rotate schedules)."""
+        from core.iterate.aligned_images import step_transform
+
+        turned = any(not step_transform(s.meta).is_identity for s in self._steps.values())
+        self.aligned_box.setEnabled(turned)
+        if not turned:
+            self.aligned_box.setChecked(False)
 
     def _on_step_selected(self, index: int) -> None:
         step = self._steps.get(index)
@@ -302,10 +338,29 @@ class RunsView(QWidget):
         step, ref = self._steps.get(index), self._steps.get(ref_index)
         if step is None or ref is None or step.image_id is None or ref.image_id is None:
             return
+        if self.aligned_box.isChecked() and self.aligned_box.isEnabled():
+            from core.iterate.aligned_images import aligned_ids
+
+            items = [(s.image_id, s.meta.get("expected_transform")) for s in (ref, step)]
+            self._align_request += 1
+            self.status.setText("Turning the steps back to the original's orientation...")
+            self._aligner.request(self._align_request, aligned_ids, self.project.path, items)
+            return
+        self._open_compare([ref.image_id, step.image_id])
+
+    def _on_aligned(self, request: int, image_ids: list[int]) -> None:
+        if request != self._align_request or self.project is None:
+            return  # a later click, or another project, since
+        self.status.setText("Compared aligned to the original.")
+        if self.context.session is not None:  # new derived images: the browser lists them
+            self.context.session.notify(ProjectChange.IMAGES, self)
+        self._open_compare(image_ids)
+
+    def _open_compare(self, image_ids: list[int]) -> None:
         window = self.window()
         if hasattr(window, "show_view"):
             view = window.show_view("compare")
-            records = [self.project.image(ref.image_id), self.project.image(step.image_id)]
+            records = [self.project.image(i) for i in image_ids]
             getattr(view, "set_records", view.show_images)(records)
 
     # -- running ---------------------------------------------------------------------------
@@ -403,6 +458,7 @@ class RunsView(QWidget):
             event.seconds, event.meta,
         )  # fmt: skip
         self._live_run = event.run
+        self._update_aligned_box()
         self.filmstrip.add_frame(
             event.index, pixels=thumb, failed=event.status != "ok",
             tooltip=event.error or "", follow=True,
