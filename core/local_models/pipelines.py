@@ -1,8 +1,8 @@
 """The diffusers image-editing pipelines IRIS runs, and what each needs to be called well.
 
 One entry per pipeline class: the family it belongs to, its licence, the GPU
-memory its published weights need (bf16, measured by their authors' model
-cards and diffusers' docs), the name of its guidance argument and how the
+memory its published weights need (bf16, estimated from the parameter counts
+of the transformer and text encoders; not measured by IRIS), the name of its guidance argument and how the
 input image is passed. A folder's ``model_index.json`` names its class; an
 unlisted class is refused with the list of supported ones.
 """
