@@ -139,19 +139,29 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float((a * b).sum() / denominator) if denominator > 0 else 0.0
 
 
+def _check_thumbnail(pixels: np.ndarray) -> np.ndarray:
+    """A ``CHECK_SIZE`` square greyscale thumbnail (area-averaged: fast on a 4K step)."""
+    import cv2
+
+    rgb = np.ascontiguousarray(pixels[..., :3] if pixels.ndim == 3 else pixels, np.float32)
+    small = cv2.resize(rgb, (CHECK_SIZE, CHECK_SIZE), interpolation=cv2.INTER_AREA)
+    return small.mean(axis=2) if small.ndim == 3 else small
+
+
 def transform_check(parent: np.ndarray, step: np.ndarray, requested: Transform) -> dict[str, Any]:
     """Whether ``step`` shows ``parent`` transformed as asked, or ``parent`` left as it was.
 
-    Both candidates (the parent transformed by ``requested``, and the parent
-    untouched) and the step are reduced to small greyscale thumbnails
-    (``CHECK_SIZE`` square, so a re-framed or resized step still compares); the
-    transform counts as performed when the step correlates at least as well with
-    the transformed parent as with the untransformed one.
+    The step and the parent are reduced to small square greyscale thumbnails
+    (``CHECK_SIZE``, so a re-framed or resized step still compares); the parent's
+    thumbnail, transformed by ``requested``, is the expected step (turning a square
+    thumbnail is turning the image, then reducing it). The transform counts as
+    performed when the step correlates at least as well with the transformed parent
+    as with the untransformed one.
     """
-    size = (CHECK_SIZE, CHECK_SIZE)
-    step_small = _gray_small(step, *size)
-    expected = _correlation(step_small, _gray_small(apply_transform(parent, requested), *size))
-    untransformed = _correlation(step_small, _gray_small(parent, *size))
+    step_small = _check_thumbnail(step)
+    parent_small = _check_thumbnail(parent)
+    expected = _correlation(step_small, apply_transform(parent_small, requested))
+    untransformed = _correlation(step_small, parent_small)
     return {
         "transform_performed": expected >= untransformed,
         "transform_correlation": {
