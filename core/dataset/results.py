@@ -22,7 +22,8 @@ from typing import Any
 from core.errors import IrisError
 from core.files import write_atomic
 
-# Column name -> type, in file order. ``value`` is empty when ``error`` says why.
+# Column name -> type, in file order. ``value`` is empty when ``error`` says why; ``node`` is
+# the Ray node that computed the row (empty for the local engine and for older files).
 COLUMNS: dict[str, type] = {
     "path": str,
     "relpath": str,
@@ -34,6 +35,7 @@ COLUMNS: dict[str, type] = {
     "value": float,
     "error": str,
     "worker": str,
+    "node": str,
     "seconds": float,
 }
 FORMATS = (".parquet", ".csv")

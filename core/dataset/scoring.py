@@ -40,6 +40,7 @@ class BatchScorer:
         worker: str | None = None,
         max_pixels: int | None = None,
         loader: MetricLoader = load_metric,
+        node: str = "",
     ) -> None:
         self.metrics = list(metrics)
         self.versions = {name: metric_version(name) for name in self.metrics}
@@ -47,6 +48,7 @@ class BatchScorer:
         self.done = done
         self.worker = worker or worker_name("local")
         self.max_pixels = max_pixels
+        self.node = node
         self._loader = loader
         self._loaded: dict[str, MetricFn] = {}
 
@@ -77,11 +79,44 @@ class BatchScorer:
         return load_image(data, max_pixels=self.max_pixels, name=label).pixels
 
     def score_items(self, items: Iterable[dict]) -> list[Row]:
-        """Rows for every (item, metric) not yet done; failures become error rows."""
+        """Rows for every (item, metric) not yet done; failures become error rows.
+
+        An item may carry ``metrics``, the names still to compute for it (the Ray
+        driver plans them, see :mod:`core.dataset.plan`); otherwise all of the scorer's.
+        """
         rows: list[Row] = []
         for item in items:
             rows.extend(self._score_one(item))
         return rows
+
+    def pending_metrics(self, item: dict) -> list[str]:
+        """The metrics of ``item`` whose rows are not in ``done`` (reads and hashes its files)."""
+        path, ref_path = str(item["path"]), str(item.get("reference_path") or "")
+        sha = self._read(path)[0]
+        needs_ref = ref_path and any(metric_info(m).full_reference for m in self._names(item))
+        ref_sha = self._read(ref_path)[0] if needs_ref else ""
+        base = {
+            "path": path,
+            "sha256": sha,
+            "reference_path": ref_path,
+            "reference_sha256": ref_sha,
+        }
+        return [row["metric"] for row in self._todo(item, base)]
+
+    def _names(self, item: dict) -> list[str]:
+        wanted = item.get("metrics")
+        return self.metrics if wanted is None else [m for m in self.metrics if m in wanted]
+
+    def _todo(self, item: dict, base: Row) -> list[Row]:
+        todo = []
+        for name in self._names(item):
+            row = {**base, "metric": name, "metric_version": self.versions[name]}
+            if not metric_info(name).full_reference:
+                # keyed like the project's cache: a no-reference score depends on no reference
+                row.update(reference_path="", reference_sha256="")
+            if row_key(row) not in self.done:
+                todo.append(row)
+        return todo
 
     def _score_one(self, item: dict) -> list[Row]:
         path = str(item["path"])
@@ -95,15 +130,9 @@ class BatchScorer:
             "reference_path": ref_path,
             "reference_sha256": ref_sha,
             "worker": self.worker,
+            "node": self.node,
         }
-        todo = []
-        for name in self.metrics:
-            row = {**base, "metric": name, "metric_version": self.versions[name]}
-            if not metric_info(name).full_reference:
-                # keyed like the project's cache: a no-reference score depends on no reference
-                row.update(reference_path="", reference_sha256="")
-            if row_key(row) not in self.done:
-                todo.append(row)
+        todo = self._todo(item, base)
         if not todo:
             return []
         pixels, ref_pixels, error = None, None, read_error

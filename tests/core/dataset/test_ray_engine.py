@@ -26,7 +26,9 @@ def test_ray_and_local_engines_give_identical_values(ray_cluster, dataset, tmp_p
     remote = run_job(DatasetJob(out=str(tmp_path / "ray.parquet"), engine="ray", **common))
     assert local.rows_written == remote.rows_written == 60
     assert remote.errors == 0 and all(w.startswith("ray-cpu:") for w in remote.workers)
-    assert len(remote.workers) == 2  # the pool used both CPUs
+    node = ray_cluster.get_runtime_context().get_node_id()
+    assert {r["node"] for r in read_rows(tmp_path / "ray.parquet")} == {node}
+    assert {r["node"] for r in read_rows(tmp_path / "local.parquet")} == {""}
     local_values, ray_values = (
         _values(tmp_path / "local.parquet"),
         _values(tmp_path / "ray.parquet"),
@@ -41,15 +43,15 @@ def _death_marker(image: Path) -> Path:
 
 
 class DiesOnceActor(ScoreActor):
-    """A worker whose process exits on the first attempt of the batch holding ``img013``."""
+    """A worker whose process exits on the first attempt of the block holding ``img013``."""
 
-    def __call__(self, batch):
-        paths = [Path(p) for p in batch.column("path").to_pylist()]
+    def score(self, items):
+        paths = [Path(item["path"]) for item in items]
         victim = [p for p in paths if p.name == "img013.png"]
         if victim and not _death_marker(victim[0]).exists():
             _death_marker(victim[0]).write_text(str(os.getpid()))
             os._exit(1)
-        return super().__call__(batch)
+        return super().score(items)
 
 
 def test_a_worker_killed_mid_job_still_yields_every_row_once(ray_cluster, dataset, tmp_path):
@@ -103,3 +105,32 @@ def test_unknown_metric_or_missing_gpus_fail_before_any_work(ray_cluster, datase
     with pytest.raises(IrisError, match="has none"):
         run_job(job)
     assert ResultsStore(job.out).read() == []
+
+
+class SpyActor(ScoreActor):
+    """A worker that notes, beside each image, the metrics it was sent for it."""
+
+    def score(self, items):
+        for item in items:
+            with open(Path(item["path"]).parent / "sent.txt", "a") as sent:
+                sent.write(f"{Path(item['path']).name} {','.join(item['metrics'])}\n")
+        return super().score(items)
+
+
+def test_actors_receive_only_the_work_left(ray_cluster, dataset, tmp_path):
+    noisy, clean = dataset
+    folder = tmp_path / "d"
+    folder.mkdir()
+    for path in sorted((noisy / "set0").iterdir())[:6]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    out = tmp_path / "r.parquet"
+    job = DatasetJob(str(folder), ["psnr"], str(out), ref_dir=str(clean / "set0"), device="cpu")
+    items = discover(folder, ref_dir=clean / "set0")
+    run_job(job, items=items[:4])
+    job.metrics, job.engine = METRICS, "ray"
+    store = ResultsStore(out)
+    report = run_ray(job, items, store, store.done_keys(), actor_class=SpyActor)
+    sent = sorted((folder / "sent.txt").read_text().splitlines())
+    names = [Path(item.path).name for item in items]
+    assert sent == sorted([f"{n} ssim" for n in names[:4]] + [f"{n} psnr,ssim" for n in names[4:]])
+    assert report.rows_written == 4 + 2 * 2
