@@ -74,6 +74,9 @@ def load_metric(name: str, device: str = "cpu", config: WeightsConfig | None = N
             import pyiqa
             import torch
 
+            from core.metrics.pyiqa_archs import import_arch_of
+
+            import_arch_of(name)  # else pyiqa may import all of its ~80 arch modules
             try:
                 model = pyiqa.create_metric(name, device=torch.device(device), **kwargs)
             except Exception as exc:
