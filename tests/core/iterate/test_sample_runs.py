@@ -31,4 +31,6 @@ def test_sample_has_three_deterministic_runs_of_twenty_steps(tmp_path):
                 )
             )
     assert shas[0] == shas[1]
-    assert made[0] == made[1] and len(made[0]) == 14  # 4 images x 3 methods, the depth pair
+    assert (
+        made[0] == made[1] and len(made[0]) == 15
+    )  # 4 images x 3 methods, depth pair, segmentation
