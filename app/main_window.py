@@ -114,9 +114,12 @@ class MainWindow(QMainWindow):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_jobs)
+        self.models_label = QLabel("")  # local models the worker holds, and their GPU memory
+        self.models_label.setVisible(False)
         bar.addPermanentWidget(self.job_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
+        bar.addPermanentWidget(self.models_label)
         bar.addPermanentWidget(self.device_label)
 
     def _action(self, menu, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
@@ -390,7 +393,17 @@ class MainWindow(QMainWindow):
         amount = f"{100 * done // max(total, 1)}%" if total > 100 else f"{done}/{total}"
         self.job_label.setText(f"{handle.name} {amount}")
 
+    def _show_loaded_models(self) -> None:
+        from app.loaded_models import loaded_models_note
+
+        note = loaded_models_note(self.worker.device_name)
+        self.models_label.setVisible(note is not None)
+        if note is not None:
+            self.models_label.setText(note[0])
+            self.models_label.setToolTip(note[1])
+
     def _on_job_finished(self, handle: JobHandle) -> None:
+        self._show_loaded_models()
         if handle.name == "device" and handle.state == "failed":
             self.device_label.setText("Device: CPU (torch unavailable)")
             return
@@ -434,7 +447,12 @@ class MainWindow(QMainWindow):
         from app.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self)
+        before = self.settings.device
         if dialog.exec():
+            if self.settings.device != before:  # models on the old device are released there
+                from app.loaded_models import release_models_job
+
+                self.worker.submit(release_models_job, name="release models")
             self.worker.set_device(self.settings.device)
 
     def shortcut_list(self) -> list[tuple[str, str]]:
