@@ -45,7 +45,15 @@ def _depth_from_image(path: Path, scale: float) -> np.ndarray:
     return depth
 
 
+def _depth_from_exr(path: Path, _scale: float) -> np.ndarray:
+    """OpenEXR truth is float metres already (the benchmarks' convention): no scale."""
+    from core.depth.raw import ExrCodec
+
+    return ExrCodec().decode_file(path).depth.astype(np.float32, copy=False)
+
+
 DEPTH_READERS = {
+    ".exr": _depth_from_exr,
     ".npy": _depth_from_npy,
     ".png": _depth_from_image,
     ".tif": _depth_from_image,

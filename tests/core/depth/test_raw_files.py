@@ -337,3 +337,16 @@ def test_exr_reader_enables_openexr_in_opencv(monkeypatch):
     reader = raw._exr_reader()
     assert os.environ["OPENCV_IO_ENABLE_OPENEXR"] == "1"
     assert reader is None or isinstance(reader, types.ModuleType)
+
+
+def test_exr_ground_truth_reads_metres_through_the_checked_codec(tmp_path, monkeypatch):
+    from core.depth.ground_truth import load_depth_gt
+
+    data = exr(attribute(b"dataWindow", b"box2i", box(0, 0, 1, 0)))
+    path = write(tmp_path, "truth.exr", data)
+    monkeypatch.setattr(raw, "_exr_reader", lambda: FakeCv2(np.array([[1.5, 0.0]], np.float32)))
+    depth = load_depth_gt(path, scale=0.001)  # the scale is for integer files only
+    assert depth.dtype == np.float32 and depth[0, 0] == 1.5
+    monkeypatch.setattr(raw, "_exr_reader", lambda: None)
+    with pytest.raises(IrisError, match="truth.exr: no OpenEXR reader"):
+        load_depth_gt(path)
