@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.iris-installed
 # The torch build this machine serves from local disk; pyproject.toml keeps a range around it.
 TORCH_PINS ?= torch==2.14.1 torchvision==0.29.1
 
-.PHONY: run test bench lint format env sysdeps clean package package-test mutation
+.PHONY: run test bench lint format env sysdeps clean package package-test mutation coverage
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ bench: $(STAMP)
 mutation: $(STAMP)
 	@test -x $(VENV)/bin/mutmut || $(PY) -m pip install --quiet -e '.[mutation]'
 	nice -n 15 tests/mutation/run.sh $(VENV)
+
+# Coverage of the whole suite, CLI subprocesses counted (slow: not part of `test`); the
+# last lines list every core/ module under 80% line or branch coverage.
+coverage: $(STAMP)
+	@$(PY) -c "import coverage" 2>/dev/null || $(PY) -m pip install --quiet -e '.[coverage]'
+	$(PY) -m coverage erase
+	QT_QPA_PLATFORM=offscreen $(PY) -m coverage run -m pytest -q
+	$(PY) -m coverage combine
+	$(PY) -m coverage json -q -o build/coverage.json
+	$(PY) tests/coverage_floor.py build/coverage.json core 80
 
 lint: $(STAMP)
 	$(PY) -m ruff check app widgets core resources tests packaging
