@@ -135,6 +135,8 @@ def run_dataset(args: argparse.Namespace) -> int:
         workers=getattr(args, "workers", None),
         weights_dir=getattr(args, "weights", None),
         retry_errors=bool(getattr(args, "retry_errors", False)),
+        align_policy=getattr(args, "align", None) or "resize",
+        align_filter=getattr(args, "align_filter", None) or "bicubic",
     )
     summary = run_job(job, progress=_progress)
     if sys.stderr.isatty():

@@ -38,6 +38,8 @@ class DatasetJob:
     weights_dir: str | None = None
     max_pixels: int | None = None
     retry_errors: bool = False
+    align_policy: str = "resize"  # full-reference pairs of two sizes (core.metrics.alignment)
+    align_filter: str = "bicubic"
 
 
 @dataclass

@@ -35,6 +35,8 @@ def run_local(
         done=done,
         worker=worker_name(f"local-{device}"),
         max_pixels=job.max_pixels,
+        align_policy=job.align_policy,
+        align_filter=job.align_filter,
     )
     report = EngineReport()
     total = len(items)

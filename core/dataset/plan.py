@@ -22,22 +22,35 @@ BLOCKS_PER_WORKER = 8  # enough that no worker idles while another finishes a lo
 READ_THREADS = 8  # hashing on resume is file reading: overlap it
 
 
+def _same_version(current: str | None, stored: str) -> bool:
+    """A stored row of this metric version, bare or with a size policy folded in."""
+    return current is not None and (stored == current or stored.startswith(f"{current}+align="))
+
+
 def plan_work(
     items: Iterable[DatasetItem],
     metrics: list[str],
     done: set[Key],
     *,
     max_pixels: int | None = None,
+    align_policy: str = "resize",
+    align_filter: str = "bicubic",
 ) -> list[dict]:
     """Item dicts with a ``metrics`` list of what is left; fully done items are left out."""
     from core.dataset.scoring import BatchScorer
 
     versions = {name: metric_version(name) for name in metrics}
-    relevant = {key for key in done if versions.get(key[1]) == key[2]}
+    relevant = {key for key in done if _same_version(versions.get(key[1]), key[2])}
     dicts = [item.as_dict() for item in items]
     if not relevant:  # a fresh job (or other metrics' rows): no file needs reading here
         return [{**item, "metrics": list(metrics)} for item in dicts]
-    scorer = BatchScorer(metrics, done=relevant, max_pixels=max_pixels)
+    scorer = BatchScorer(
+        metrics,
+        done=relevant,
+        max_pixels=max_pixels,
+        align_policy=align_policy,
+        align_filter=align_filter,
+    )
     with ThreadPoolExecutor(READ_THREADS) as pool:
         pending = list(pool.map(scorer.pending_metrics, dicts))
     return [{**item, "metrics": todo} for item, todo in zip(dicts, pending, strict=True) if todo]

@@ -54,7 +54,13 @@ def require_ray():
 class ScoreActor:
     """One Ray actor: a :class:`BatchScorer` built once, its metrics loaded in the constructor."""
 
-    def __init__(self, metrics: list[str], use_gpu: bool, max_pixels: int | None) -> None:
+    def __init__(
+        self,
+        metrics: list[str],
+        use_gpu: bool,
+        max_pixels: int | None,
+        align: tuple[str, str] = ("resize", "bicubic"),
+    ) -> None:
         import ray
 
         device = "cpu"
@@ -69,6 +75,8 @@ class ScoreActor:
             worker=worker_name(f"ray-{device}"),
             max_pixels=max_pixels,
             node=self.node,
+            align_policy=align[0],
+            align_filter=align[1],
         )
         for name in metrics:
             # Start-up paid here, once per actor; a metric that cannot load gives the
@@ -182,7 +190,12 @@ class _Pool:
             scheduling_strategy="SPREAD",  # one per node first: every node works
             runtime_env=runtime_env,
         )
-        self.args = (list(job.metrics), gpus > 0, job.max_pixels)
+        self.args = (
+            list(job.metrics),
+            gpus > 0,
+            job.max_pixels,
+            (job.align_policy, job.align_filter),
+        )
         self.starting: dict[object, object] = {}  # ready ref -> handle
         self.actors: list[_Actor] = []
         self.tasks: dict[object, tuple[_Actor, _Block]] = {}
@@ -305,7 +318,14 @@ def run_ray(
     ray = require_ray()
     report = EngineReport()
     total = len(items)
-    work = plan_work(items, job.metrics, done, max_pixels=job.max_pixels)
+    work = plan_work(
+        items,
+        job.metrics,
+        done,
+        max_pixels=job.max_pixels,
+        align_policy=job.align_policy,
+        align_filter=job.align_filter,
+    )
     finished = total - len(work)
     progress(finished, total)
     if not work:

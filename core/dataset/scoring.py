@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 from core.dataset.metric_adapter import MetricFn, load_metric, metric_version
 from core.dataset.results import Key, Row, row_key
-from core.errors import ImageLoadError
+from core.errors import ImageLoadError, IrisError
 from core.hashing import sha256_of
 from core.metrics.catalogue import metric_info
 from core.redact import error_text, redact
@@ -26,6 +26,20 @@ MetricLoader = Callable[[str, str], MetricFn]
 def worker_name(engine: str) -> str:
     """Who computed a row: engine, host and process id."""
     return f"{engine}:{socket.gethostname()}:{os.getpid()}"
+
+
+def _sizes(data: bytes, ref_data: bytes) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """(image size, reference size) from the headers, or None when either cannot be read
+    (decoding then reports why)."""
+    if not data or not ref_data:
+        return None
+    from core.imageio import read_info
+
+    try:
+        image, reference = read_info(data), read_info(ref_data)
+    except IrisError:
+        return None
+    return (image.width, image.height), (reference.width, reference.height)
 
 
 class BatchScorer:
@@ -41,7 +55,14 @@ class BatchScorer:
         max_pixels: int | None = None,
         loader: MetricLoader = load_metric,
         node: str = "",
+        align_policy: str = "resize",
+        align_filter: str = "bicubic",
     ) -> None:
+        from core.metrics.alignment import check_filter, check_policy
+
+        check_policy(align_policy)
+        check_filter(align_filter)
+        self.align_policy, self.align_filter = align_policy, align_filter
         self.metrics = list(metrics)
         self.versions = {name: metric_version(name) for name in self.metrics}
         self.device = device
@@ -92,28 +113,35 @@ class BatchScorer:
     def pending_metrics(self, item: dict) -> list[str]:
         """The metrics of ``item`` whose rows are not in ``done`` (reads and hashes its files)."""
         path, ref_path = str(item["path"]), str(item.get("reference_path") or "")
-        sha = self._read(path)[0]
+        sha, data, _error = self._read(path)
         needs_ref = ref_path and any(metric_info(m).full_reference for m in self._names(item))
-        ref_sha = self._read(ref_path)[0] if needs_ref else ""
+        ref_sha, ref_data, _ref_error = self._read(ref_path) if needs_ref else ("", b"", None)
         base = {
             "path": path,
             "sha256": sha,
             "reference_path": ref_path,
             "reference_sha256": ref_sha,
         }
-        return [row["metric"] for row in self._todo(item, base)]
+        sizes = _sizes(data, ref_data)
+        return [row["metric"] for row in self._todo(item, base, sizes)]
 
     def _names(self, item: dict) -> list[str]:
         wanted = item.get("metrics")
         return self.metrics if wanted is None else [m for m in self.metrics if m in wanted]
 
-    def _todo(self, item: dict, base: Row) -> list[Row]:
+    def _todo(self, item: dict, base: Row, sizes: tuple | None = None) -> list[Row]:
+        from core.metrics.alignment import aligned_version
+
         todo = []
         for name in self._names(item):
             row = {**base, "metric": name, "metric_version": self.versions[name]}
             if not metric_info(name).full_reference:
                 # keyed like the project's cache: a no-reference score depends on no reference
                 row.update(reference_path="", reference_sha256="")
+            elif sizes is not None:  # a pair of two sizes is cached under its policy too
+                row["metric_version"] = aligned_version(
+                    self.versions[name], *sizes, self.align_policy, self.align_filter
+                )
             if row_key(row) not in self.done:
                 todo.append(row)
         return todo
@@ -132,7 +160,7 @@ class BatchScorer:
             "worker": self.worker,
             "node": self.node,
         }
-        todo = self._todo(item, base)
+        todo = self._todo(item, base, _sizes(data, ref_data))
         if not todo:
             return []
         pixels, ref_pixels, error = None, None, read_error
@@ -152,9 +180,14 @@ class BatchScorer:
                     metric = self.metric(row["metric"])
                     if metric.needs_reference and ref_pixels is None:
                         ref_pixels, row_error = self._reference(ref_path, ref_data, ref_error)
-                    if row_error is None:
-                        reference = ref_pixels if metric.needs_reference else None
-                        value = metric(pixels, reference)
+                    if row_error is None and metric.needs_reference:
+                        from core.metrics.alignment import align
+
+                        value = metric(
+                            *align(pixels, ref_pixels, self.align_policy, self.align_filter)
+                        )
+                    elif row_error is None:
+                        value = metric(pixels, None)
                 except Exception as exc:  # a metric failing on one image is that row's error
                     row_error = f"{path}: {row['metric']} failed ({error_text(exc)})"
             rows.append(

@@ -24,16 +24,18 @@ def test_unreadable_and_unmatched_images_become_error_rows(tmp_path, dataset):
     noisy, clean = make_dataset(tmp_path / "d", n=3)
     (noisy / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
     save_png(noisy / "orphan.png", np.zeros((48, 48, 3), np.float32))  # no reference
-    save_png(noisy / "set0/img000.png", np.zeros((16, 16, 3), np.float32))  # wrong size
+    save_png(noisy / "set0/img000.png", np.zeros((16, 16, 3), np.float32))  # another size
     out = tmp_path / "r.csv"
     summary = run_job(DatasetJob(str(noisy), METRICS, str(out), ref_dir=str(clean), device="cpu"))
     rows = read_rows(out)
     assert summary.rows_written == len(rows) == 5 * 2
     errors = {(Path(r["path"]).name, r["metric"]): r["error"] for r in rows if r["error"]}
-    assert summary.errors == len(errors) == 6
+    assert summary.errors == len(errors) == 4
     assert "broken.png" in errors["broken.png", "psnr"]
     assert "no reference" in errors["orphan.png", "ssim"]
-    assert "16x16" in errors["img000.png", "psnr"]
+    # another size is resized to the reference's, as iris score does, and keyed so
+    resized = [r for r in rows if Path(r["path"]).name == "img000.png"]
+    assert {r["metric_version"].split("+")[-1] for r in resized} == {"align=resize:bicubic"}
     good = [r for r in rows if not r["error"]]
     assert all(r["value"] > 0 and r["sha256"] and r["reference_sha256"] for r in good)
 
