@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -104,3 +108,47 @@ def message_label(text: str) -> QLabel:
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setWordWrap(True)
     return label
+
+
+def lay_out_mode(
+    mode: QWidget,
+    form: QFormLayout,
+    run_button: QPushButton,
+    bar: JobBar,
+    exports: QHBoxLayout,
+    status: QLabel,
+    result: QWidget,
+    empty_text: str,
+) -> tuple[QStackedWidget, QLabel, QLabel]:
+    """A statistics mode's layout: its controls in a fixed column (form, Run, progress,
+    export, status) beside the result, which a message stands in for until there is one.
+
+    Returns (stack, message, notes): the stack shows ``message`` or ``result``; ``notes``
+    sits under it for what a reader of the table must know.
+    """
+    controls = QWidget()
+    controls.setFixedWidth(CONTROLS_WIDTH)
+    side = QVBoxLayout(controls)
+    side.setContentsMargins(0, 0, 0, 0)
+    side.addLayout(form)
+    side.addWidget(run_button)
+    side.addWidget(bar)
+    side.addWidget(QLabel("Export"))
+    side.addLayout(exports)
+    side.addWidget(status)
+    side.addStretch(1)
+    message = message_label(empty_text)
+    stack = QStackedWidget()
+    stack.addWidget(message)
+    stack.addWidget(result)
+    notes = QLabel("")
+    notes.setWordWrap(True)
+    notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    right = QVBoxLayout()
+    right.addWidget(stack, 1)
+    right.addWidget(notes)
+    layout = QHBoxLayout(mode)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(controls)
+    layout.addLayout(right, 1)
+    return stack, message, notes

@@ -12,16 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QRadioButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,13 +26,12 @@ from PySide6.QtWidgets import (
 from app.job_owner import JobOwner
 from app.session import ProjectChange
 from app.tables_common import (
-    CONTROLS_WIDTH,
     EXPORTS,
     REFERENCES,
     JobBar,
     export_buttons,
     export_text,
-    message_label,
+    lay_out_mode,
     reference_value,
 )
 from app.views import ViewContext
@@ -113,33 +109,10 @@ class CorrelationPanel(QWidget):
         form.addRow("Reference", self.reference)
         form.addRow("Against", against)
         form.addRow("Pairs by", self.by)
-        controls = QWidget()
-        controls.setFixedWidth(CONTROLS_WIDTH)
-        side = QVBoxLayout(controls)
-        side.setContentsMargins(0, 0, 0, 0)
-        side.addLayout(form)
-        side.addWidget(self.run_button)
-        side.addWidget(self.bar)
-        side.addWidget(QLabel("Export"))
-        side.addLayout(exports)
-        side.addWidget(self.status)
-        side.addStretch(1)
-
         self.chart = CorrelationChart()
-        self.message = message_label(EMPTY_TEXT)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.message)
-        self.stack.addWidget(self.chart)
-        self.notes = QLabel("")
-        self.notes.setWordWrap(True)
-        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        right = QVBoxLayout()
-        right.addWidget(self.stack, 1)
-        right.addWidget(self.notes)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(controls)
-        layout.addLayout(right, 1)
+        self.stack, self.message, self.notes = lay_out_mode(
+            self, form, self.run_button, self.bar, exports, self.status, self.chart, EMPTY_TEXT
+        )
 
     # -- project -------------------------------------------------------------------
 

@@ -12,29 +12,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.job_owner import JobOwner
 from app.session import ProjectChange
 from app.tables_common import (
-    CONTROLS_WIDTH,
     EXPORTS,
     REFERENCES,
     JobBar,
     export_buttons,
     export_text,
-    message_label,
+    lay_out_mode,
     reference_value,
     split_list,
 )
@@ -92,33 +87,10 @@ class StabilityPanel(QWidget):
         form.addRow("Metrics", self.metric_edit)
         form.addRow("Reference", self.reference)
         form.addRow("Runs", self.runs_edit)
-        controls = QWidget()
-        controls.setFixedWidth(CONTROLS_WIDTH)
-        side = QVBoxLayout(controls)
-        side.setContentsMargins(0, 0, 0, 0)
-        side.addLayout(form)
-        side.addWidget(self.run_button)
-        side.addWidget(self.bar)
-        side.addWidget(QLabel("Export"))
-        side.addLayout(exports)
-        side.addWidget(self.status)
-        side.addStretch(1)
-
         self.table = StabilityTable()
-        self.message = message_label(EMPTY_TEXT)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.message)
-        self.stack.addWidget(self.table)
-        self.notes = QLabel("")
-        self.notes.setWordWrap(True)
-        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        right = QVBoxLayout()
-        right.addWidget(self.stack, 1)
-        right.addWidget(self.notes)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(controls)
-        layout.addLayout(right, 1)
+        self.stack, self.message, self.notes = lay_out_mode(
+            self, form, self.run_button, self.bar, exports, self.status, self.table, EMPTY_TEXT
+        )
         self._fill_keys([])
 
     # -- project -------------------------------------------------------------------
