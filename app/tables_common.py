@@ -152,3 +152,24 @@ def lay_out_mode(
     layout.addWidget(controls)
     layout.addLayout(right, 1)
     return stack, message, notes
+
+
+class ModeJobMixin:
+    """Cancel and progress of a statistics mode's one job: the mode has ``owner`` (its
+    JobOwner), ``bar`` (a :class:`JobBar`) and ``status`` (a QLabel)."""
+
+    def cancel(self) -> None:
+        was_busy = self.owner.busy
+        self.owner.cancel()
+        self.bar.ended()
+        if was_busy:
+            self.status.setText("Cancelled.")
+
+    def _progress(self, done: int, total: int) -> None:
+        self.bar.report(done, total)
+        self.status.setText(f"Scoring {done}/{total}")
+
+    def _finished(self, state: str) -> None:
+        self.bar.ended()
+        if state == "cancelled":
+            self.status.setText("Cancelled.")

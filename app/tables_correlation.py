@@ -29,6 +29,7 @@ from app.tables_common import (
     EXPORTS,
     REFERENCES,
     JobBar,
+    ModeJobMixin,
     export_buttons,
     export_text,
     lay_out_mode,
@@ -58,7 +59,7 @@ def _metric_combo(tooltip: str) -> QComboBox:
     return combo
 
 
-class CorrelationPanel(QWidget):
+class CorrelationPanel(ModeJobMixin, QWidget):
     """Kendall tau-b, SRCC and PLCC of a metric, with the scatter of its pairs."""
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
@@ -178,22 +179,6 @@ class CorrelationPanel(QWidget):
             on_finished=self._finished,
             changes=ProjectChange.SCORES,
         )
-
-    def cancel(self) -> None:
-        was_busy = self.owner.busy
-        self.owner.cancel()
-        self.bar.ended()
-        if was_busy:
-            self.status.setText("Cancelled.")
-
-    def _progress(self, done: int, total: int) -> None:
-        self.bar.report(done, total)
-        self.status.setText(f"Scoring {done}/{total}")
-
-    def _finished(self, state: str) -> None:
-        self.bar.ended()
-        if state == "cancelled":
-            self.status.setText("Cancelled.")
 
     def _failed(self, message: str) -> None:
         self.status.setText(message)

@@ -27,6 +27,7 @@ from app.tables_common import (
     EXPORTS,
     REFERENCES,
     JobBar,
+    ModeJobMixin,
     export_buttons,
     export_text,
     lay_out_mode,
@@ -49,7 +50,7 @@ EMPTY_TEXT = (
 )
 
 
-class StabilityPanel(QWidget):
+class StabilityPanel(ModeJobMixin, QWidget):
     """Friedman per group and metric over the repeats of restore runs."""
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
@@ -157,22 +158,6 @@ class StabilityPanel(QWidget):
             on_finished=self._finished,
             changes=ProjectChange.SCORES,
         )
-
-    def cancel(self) -> None:
-        was_busy = self.owner.busy
-        self.owner.cancel()
-        self.bar.ended()
-        if was_busy:
-            self.status.setText("Cancelled.")
-
-    def _progress(self, done: int, total: int) -> None:
-        self.bar.report(done, total)
-        self.status.setText(f"Scoring {done}/{total}")
-
-    def _finished(self, state: str) -> None:
-        self.bar.ended()
-        if state == "cancelled":
-            self.status.setText("Cancelled.")
 
     def _failed(self, message: str) -> None:
         self.status.setText(message)
