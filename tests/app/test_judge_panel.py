@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from app.main_window import MainWindow
 from app.metrics_data import FIRST_YES, TABLE_COLUMNS
-from app.settings import Settings
 from core.project import Project
+from tests.app.metrics_window import click_run, cpu_window
 from tests.app.test_metrics_fig6 import choose, store_designed_scores
 from tests.core.metrics.make_runs import build_iterative_project
 from tests.fakes.gemini_server import Reply, fake_gemini, text_response
@@ -42,27 +41,7 @@ def window(qtbot, worker, tmp_path, monkeypatch, fake):
         # a stored LPS (no weights here): FS = 0.2 x (1 - 0.25) x RS
         project.put_score(output.sha256, "lpips", metric_version("lpips"), 0.25,
                           reference_sha256=source.sha256)  # fmt: skip
-    settings = Settings()
-    settings.device = "cpu"
-    settings.weights_dir = str(tmp_path / "weights")
-    win = MainWindow(settings, worker)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(tmp_path / "p")
-    yield win
-    win.close()
-
-
-def click_run(qtbot, view, wanted) -> None:
-    for row in range(view.runs.count()):
-        item = view.runs.item(row)
-        if wanted(item.text()):
-            rect = view.runs.visualItemRect(item)
-            qtbot.mouseClick(view.runs.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-            return
-    raise AssertionError("no such run")
+    yield from cpu_window(qtbot, worker, tmp_path / "p", tmp_path / "weights")
 
 
 def open_dialog(qtbot, view):

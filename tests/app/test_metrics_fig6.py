@@ -8,10 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog
 
-from app.main_window import MainWindow
 from app.plots_view import FIG6
-from app.settings import Settings
 from core.metrics.normalize import normalize
+from tests.app.metrics_window import cpu_window
 from tests.core.metrics.make_runs import build_iterative_project
 
 
@@ -21,17 +20,7 @@ def window(qtbot, worker, tmp_path, monkeypatch):
     project = build_iterative_project(tmp_path / "p", runs=3, steps=20, size=16, images=2)
     store_designed_scores(project)
     project.close()
-    settings = Settings()
-    settings.device = "cpu"
-    settings.weights_dir = str(tmp_path / "weights")
-    win = MainWindow(settings, worker)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(tmp_path / "p")
-    yield win
-    win.close()
+    yield from cpu_window(qtbot, worker, tmp_path / "p", tmp_path / "weights")
 
 
 def designed(image: int, run: int, step: int) -> float:

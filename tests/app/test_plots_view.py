@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from app.main_window import MainWindow
 from app.metrics_data import TABLE_COLUMNS
 from app.settings import Settings
+from tests.app.metrics_window import click_run, cpu_window
 from tests.core.metrics.make_runs import build_iterative_project
 
 
@@ -97,28 +98,7 @@ def restore_window(qtbot, worker, tmp_path, monkeypatch):
     source = project.images(kind="imported")[0].id
     project.close()
     restore_images(tmp_path / "p", [source], "gamma", device="cpu")
-    settings = Settings()
-    settings.device = "cpu"
-    settings.weights_dir = str(tmp_path / "weights")
-    win = MainWindow(settings, worker)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(tmp_path / "p")
-    yield win
-    win.close()
-
-
-def click_run(qtbot, view, wanted) -> None:
-    """Click (a real mouse click) the first run-list row whose text satisfies ``wanted``."""
-    for row in range(view.runs.count()):
-        item = view.runs.item(row)
-        if wanted(item.text()):
-            rect = view.runs.visualItemRect(item)
-            qtbot.mouseClick(view.runs.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-            return
-    raise AssertionError("no such run")
+    yield from cpu_window(qtbot, worker, tmp_path / "p", tmp_path / "weights")
 
 
 def press_score(qtbot, view) -> None:
