@@ -34,8 +34,8 @@ def wait_idle(qtbot, window):
 def test_sample_project_opens_with_thumbnails_and_the_first_image(qtbot, window):
     assert window.open_sample_project()
     wait_idle(qtbot, window)
-    # 8 sample images, 4 x 3 restorations, the depth pair, 3 runs x 20 steps
-    assert window.browser.grid.count() == 8 + 12 + 2 + 3 * 20
+    # 8 sample images, 4 x 3 restorations, the depth pair and its segmentation, 3 runs x 20
+    assert window.browser.grid.count() == 8 + 12 + 3 + 3 * 20
     view = window.views["images"]
     qtbot.waitUntil(lambda: view.canvas.has_image(), timeout=10_000)
     assert view.current is not None and view.current.name == "fabric"

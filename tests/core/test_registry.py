@@ -74,4 +74,4 @@ def test_degradations_and_views_list_in_registration_order():
     assert families == sorted(families, key=families.index)  # grouped by family
     assert kinds_in_order() == DEGRADATIONS.names()
     assert ordered_view_names() == VIEWS.names()
-    assert VIEWS.names() == ["images", "compare", "runs", "plots", "depth", "annotate"]
+    assert VIEWS.names() == ["images", "compare", "runs", "plots", "depth", "annotate", "tables"]
