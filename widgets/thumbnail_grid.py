@@ -9,6 +9,7 @@ and captions. The columns share the width the grid has.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,9 @@ def faithful_icon(pixmap: QPixmap, size: int | None = None) -> QIcon:
     return icon
 
 
+ICON_CACHE = 2000  # previews kept by file (128 px: about 64 KB each)
+
+
 @dataclass(frozen=True)
 class ThumbnailItem:
     """One entry: a stable key, a caption, a tooltip and the file to preview."""
@@ -119,6 +123,10 @@ class ThumbnailGrid(QListWidget):
         self._make = make_thumbnail
         self._size = size
         self._items: dict[Hashable, QListWidgetItem] = {}
+        # Previews already made, by file: a rebuild (after every run or import) shows them
+        # at once instead of decoding every file again beside the work that just ended.
+        self._icons: OrderedDict[Path, QIcon] = OrderedDict()
+        self._paths: dict[Hashable, Path] = {}
         self._loader = BackgroundLoader(self)
         self._loader.loaded.connect(self._on_loaded)
         self._loader.failed.connect(self._on_failed)
@@ -175,15 +183,20 @@ class ThumbnailGrid(QListWidget):
         """Replace the grid's content; previews arrive as they are decoded."""
         self.clear()
         self._items.clear()
+        self._paths.clear()
         placeholder = self._placeholder()
         for entry in items:
-            item = QListWidgetItem(placeholder, entry.label)
+            cached = self._icons.get(entry.path) if entry.path is not None else None
+            item = QListWidgetItem(cached or placeholder, entry.label)
             item.setData(KEY_ROLE, entry.key)
             item.setToolTip(entry.tooltip or entry.label)
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             self.addItem(item)
             self._items[entry.key] = item
-            if entry.path is not None:
+            if cached is not None:
+                self._icons.move_to_end(entry.path)
+            elif entry.path is not None:
+                self._paths[entry.key] = entry.path
                 self._loader.request(entry.key, self._make, entry.path, self._size)
         if self._loader.pending == 0:
             self.thumbnails_ready.emit()
@@ -230,7 +243,12 @@ class ThumbnailGrid(QListWidget):
     def _on_loaded(self, key: Hashable, pixels: np.ndarray) -> None:
         item = self._items.get(key)
         if item is not None:
-            item.setIcon(faithful_icon(QPixmap.fromImage(rgb_to_qimage(pixels)), self._size))
+            icon = faithful_icon(QPixmap.fromImage(rgb_to_qimage(pixels)), self._size)
+            item.setIcon(icon)
+            if (path := self._paths.pop(key, None)) is not None:
+                self._icons[path] = icon
+                while len(self._icons) > ICON_CACHE:
+                    self._icons.popitem(last=False)
 
     def _on_failed(self, key: Hashable, message: str) -> None:
         item = self._items.get(key)

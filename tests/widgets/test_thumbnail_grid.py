@@ -142,3 +142,23 @@ def test_deleting_a_loader_while_its_tasks_run_is_safe(qtbot):
     qtbot.waitUntil(lambda: len(finished) == 4, timeout=5000)
     qtbot.wait(100)  # their queued reports arrive, for nobody
     assert received == []
+
+
+def test_a_rebuild_shows_previews_already_made_without_decoding_again(qtbot, tmp_path):
+    made = []
+
+    def make(path, size):
+        made.append(path.name)
+        return np.full((size, size, 3), (0, 200, 0), np.uint8)
+
+    grid = ThumbnailGrid(make, size=32)
+    qtbot.addWidget(grid)
+    first = [ThumbnailItem("A", "first", tmp_path / "a"), ThumbnailItem("B", "b", tmp_path / "b")]
+    with qtbot.waitSignal(grid.thumbnails_ready, timeout=5000):
+        grid.set_items(first)
+    assert sorted(made) == ["a", "b"]
+    with qtbot.waitSignal(grid.thumbnails_ready, timeout=5000):
+        grid.set_items([*first, ThumbnailItem("C", "new", tmp_path / "c")])  # a run added c
+    assert sorted(made) == ["a", "b", "c"]  # only the new file was decoded
+    picture = qimage_to_rgb(grid.item(0).icon().pixmap(32, 32).toImage())
+    assert tuple(picture[16, 16]) == (0, 200, 0)  # the kept preview, shown at once
