@@ -457,32 +457,21 @@ class MainWindow(QMainWindow):
 
     def shortcut_list(self) -> list[tuple[str, str]]:
         """(action, keys) of every shortcut, the views' included (this builds every view)."""
+        from app.shortcuts_dialog import action_keys
+
         for name in self._pages:
             self.view(name)
-        found = set()
-        for action in self.findChildren(QAction):
-            keys = ", ".join(k.toString() for k in action.shortcuts())
-            if keys and action.text():
-                found.add((action.text().replace("&", ""), keys))
-        return sorted(found)
-
-    def _window_shortcuts(self) -> list[tuple[str, str]]:
-        """(keys, action) of the window's own shortcuts: its menus, not the views'."""
-        rows = set()
-        for action in self.menuBar().findChildren(QAction):
-            keys = ", ".join(k.toString() for k in action.shortcuts())
-            if keys and action.text():
-                rows.add((keys, action.text().replace("&", "")))
-        return sorted(rows)
+        return sorted({(text, keys) for keys, text in action_keys(self)})
 
     def show_shortcuts(self) -> QDialog:
         """Every key of the window and of every view (views are built to read their keys)."""
-        from app.shortcuts_dialog import ShortcutsDialog, shortcut_rows
+        from app.shortcuts_dialog import ShortcutsDialog, action_keys, shortcut_rows
 
         for name in self._pages:
             self.view(name)
         titles = {name: VIEWS.meta(name).get("title", name) for name in self._pages}
-        dialog = ShortcutsDialog(shortcut_rows(self._window_shortcuts(), self.views, titles), self)
+        window_keys = action_keys(self.menuBar())  # the window's own: its menus, not the views'
+        dialog = ShortcutsDialog(shortcut_rows(window_keys, self.views, titles), self)
         dialog.open()
         return dialog
 

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 COLUMNS = ("Where", "Keys", "Does")
 
 
-def _actions(widget: QWidget) -> list[tuple[str, str]]:
+def action_keys(widget: QWidget) -> list[tuple[str, str]]:
+    """(keys, text) of every action under ``widget`` that has a shortcut."""
     rows = []
     for action in widget.findChildren(QAction):
         keys = ", ".join(k.toString() for k in action.shortcuts())
@@ -39,7 +40,7 @@ def shortcut_rows(window_actions: list[tuple[str, str]], views: dict[str, QWidge
     rows = [("Window", keys, text) for keys, text in sorted(set(window_actions))]
     for name, view in views.items():
         where = titles.get(name, name)
-        found = set(_actions(view))
+        found = set(action_keys(view))
         keymap = getattr(view, "keymap", None)
         if callable(keymap):
             found |= set(keymap())
