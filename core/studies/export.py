@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from core.errors import IrisError
 from core.files import read_bounded, write_atomic
 from core.jobs import ProgressFn, check_cancelled, no_progress
+from core.studies.csv_safety import spreadsheet_safe
 
 DEFAULT_NAME = "{input}_{method}_{repeat}.png"
 MANIFEST_NAME = "manifest.csv"
@@ -331,8 +332,12 @@ def manifest_text(rows: list[dict[str, str]], tag_columns: Iterable[str]) -> str
         buffer, fieldnames=columns, lineterminator="\n", restval="", extrasaction="ignore"
     )
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: _safe_cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
+
+
+def _safe_cell(value):
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def _write_unique(

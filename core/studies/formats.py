@@ -16,10 +16,10 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from core.studies.csv_safety import spreadsheet_safe
 from core.studies.table import Table
 
 DEFAULT_DIGITS = 3
-_CSV_RISKY = ("=", "+", "-", "@", "\t", "\r")
 
 
 def number_text(value: Any, digits: int) -> str:
@@ -87,7 +87,7 @@ def to_csv(table: Table, digits: int = DEFAULT_DIGITS) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([*table.spec.rows, *(h for _c, _s, h in headers)])
     for r, row in enumerate(table.rows):
-        labels = ["'" + v if v.startswith(_CSV_RISKY) else v for v in row.label]
+        labels = [spreadsheet_safe(v) for v in row.label]
         values = []
         for c, s, _h in headers:
             value = cell_value(table, r, c, s)

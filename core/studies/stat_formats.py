@@ -18,9 +18,9 @@ import math
 from collections.abc import Callable, Sequence
 
 from core.errors import IrisError
+from core.studies.csv_safety import spreadsheet_safe
 from core.studies.formats import DEFAULT_DIGITS, latex_escape
 
-_CSV_RISKY = ("=", "+", "-", "@", "\t", "\r")
 TABLE3_SIGNIFICANCE = 0.05
 
 
@@ -40,7 +40,7 @@ def p_text(value: float | None) -> str:
 
 def _csv_label(text: str) -> str:
     """A label a spreadsheet will not run as a formula."""
-    return "'" + text if text.startswith(_CSV_RISKY) else text
+    return spreadsheet_safe(text)
 
 
 def _md(text: str) -> str:

@@ -168,3 +168,16 @@ def test_a_foreign_manifest_is_refused_before_anything_is_written(study, tmp_pat
     with pytest.raises(ExportError, match="not an IRIS export manifest"):
         export_images(path, [ids["a"]], out)
     assert sorted(p.name for p in out.iterdir()) == ["manifest.csv"]
+
+
+def test_manifest_cells_a_spreadsheet_would_run_are_written_as_text(tmp_path):
+    path = tmp_path / "p"
+    with Project.create(path) as project:
+        image = project.add_image_bytes(_encoded(5), name="=HYPERLINK(x)", kind="imported")
+        project.set_tags([image.id], {"note": "-2 dB", "ok": "fine"})
+    export_images(path, [image.id], tmp_path / "out", name="{id}.png")
+    (row,) = _manifest(tmp_path / "out")
+    assert row["name"] == "'=HYPERLINK(x)" and row["note"] == "'-2 dB" and row["ok"] == "fine"
+    export_images(path, [image.id], tmp_path / "out", name="{id}.png")  # merged again
+    (again,) = _manifest(tmp_path / "out")
+    assert again["name"] == "'=HYPERLINK(x)"  # guarded once, not twice
