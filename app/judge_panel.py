@@ -102,7 +102,7 @@ def judge_job(
         with Project.open(project_dir) as project:
             ids = _run_outputs(project, runs)
     if not ids:
-        raise IrisError("nothing to judge: choose runs with outputs, or select images")
+        raise IrisError("nothing to judge: choose runs with outputs, or pick images")
     rows = judges.realir_scores(
         project_dir, ids, task=task, judge=judge, model=model, prompt_id=prompt_id,
         lps_metric=lps_metric, device=device, progress=progress, cancel=cancel,
@@ -224,12 +224,12 @@ class JudgeDialog(QDialog):
         if kind == "rs" and self.target.currentData() == "images":
             options["image_ids"] = [r.id for r in self.context.selection()]
             if not options["image_ids"]:
-                self.message.setText("Select images in the browser first.")
+                self.message.setText("Pick images in the browser first.")
                 return
         else:
             options["runs"] = self.selected_runs()
             if not options["runs"]:
-                self.message.setText("Select runs in the Metrics view first.")
+                self.message.setText("Pick runs in the Metrics view first.")
                 return
         self.progress.setRange(0, 0)  # busy until the first progress report
         self.message.setText("Judging...")
