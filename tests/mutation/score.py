@@ -1,9 +1,10 @@
 """The mutation score of a mutmut run, as one JSON line like a benchmark's.
 
 Reads the ``*.py.meta`` files mutmut leaves in ``mutants/`` (each maps a mutant's name to the
-exit code of its test run) and the equivalent-mutant list (``equivalents.txt``: a mutant name,
-then its justification). Killed counts mutants the tests caught (a failing test, a timeout or
-a crash); survived counts the others that ran or had no test, minus those listed as equivalent.
+exit code of its test run) and the equivalent-mutant lists (``equivalents.txt`` and one file
+per module in ``equivalents.d/``: a mutant name, then its justification). Killed counts
+mutants the tests caught (a failing test, a timeout or a crash); survived counts the others
+that ran or had no test, minus those listed as equivalent.
 Score = killed / (killed + survived). Per-module figures and every unlisted survivor go to
 stderr, so the last stdout line is the JSON.
 
@@ -29,6 +30,14 @@ def read_equivalents(path: Path) -> dict[str, str]:
             continue
         name, _, why = line.partition(" ")
         out[name] = why.strip()
+    return out
+
+
+def read_all_equivalents(listed: Path) -> dict[str, str]:
+    """``listed`` and every ``equivalents.d/*.txt`` beside it (one file per module's list)."""
+    out = read_equivalents(listed)
+    for extra in sorted(listed.with_name("equivalents.d").glob("*.txt")):
+        out.update(read_equivalents(extra))
     return out
 
 
@@ -75,7 +84,7 @@ def score(mutants: Path, equivalents: dict[str, str]) -> dict:
 def main(argv: list[str]) -> int:
     mutants = Path(argv[1] if len(argv) > 1 else "build/mutation/mutants")
     listed = Path(argv[2] if len(argv) > 2 else Path(__file__).with_name("equivalents.txt"))
-    result = score(mutants, read_equivalents(listed))
+    result = score(mutants, read_all_equivalents(listed))
     for module, counts in result.pop("modules").items():
         print(f"{module}: {json.dumps(counts)}", file=sys.stderr)
     survivors = result.pop("survivors")
