@@ -145,8 +145,7 @@ class ColourCodec:
         if pixels.dtype != np.uint8:
             pixels = to_uint8_rgb(pixels)
         if not (pixels.ndim == 2 or (pixels.ndim == 3 and pixels.shape[2] >= 3)):
-            shape = pixels[..., :3].shape
-            raise IrisError(f"expected an (H, W, 3) uint8 image, got {pixels.dtype} {shape}")
+            raise IrisError(f"expected an (H, W, 3) uint8 image, got {pixels.dtype} {pixels.shape}")
         table = self._table()
         if not median:
             depth, distance = table.decode(pixels, max_path_distance)

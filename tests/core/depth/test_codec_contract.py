@@ -4,6 +4,7 @@ the table cache, registration and parameters (values worked out here, not by the
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from PIL import Image
 
 from core.depth import codecs
 from core.depth.codecs import CODECS, DepthDecoding, _median3, make_codec, to_uint8_rgb
+from core.errors import IrisError
 
 NAN, INF = float("nan"), float("inf")
 
@@ -116,3 +118,9 @@ def test_registration_kinds_labels_and_unknown_parameters():
     codec = make_codec("vision-banana", corners="kbcgyrmw", no_such_option=1)
     assert codec.params["corners"] == "KBCGYRMW" and codec.path.name == "KBCGYRMW"
     assert make_codec("npy", curve_lambda=5).name == "npy"
+
+
+@pytest.mark.parametrize("shape", [(4,), (4, 5, 2), (2, 3, 4, 5)])
+def test_a_refused_shape_is_named_whole_in_the_error(shape):
+    with pytest.raises(IrisError, match=re.escape(f"got uint8 {shape}")):
+        make_codec("vision-banana").decode_rgb(np.zeros(shape, np.uint8))
