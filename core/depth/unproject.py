@@ -44,8 +44,8 @@ class Intrinsics:
     @classmethod
     def from_focal_35mm(cls, width: int, height: int, f35: float) -> Intrinsics:
         """f_px = f35 * diagonal_px / diagonal_of_36x24mm."""
-        if f35 <= 0:
-            raise IrisError(f"35 mm-equivalent focal length must be positive, got {f35}")
+        if not (f35 > 0 and math.isfinite(f35)):  # NaN and inf are refused too
+            raise IrisError(f"35 mm-equivalent focal length must be positive and finite, got {f35}")
         f = f35 * math.hypot(width, height) / math.hypot(36.0, 24.0)
         return cls(f, f, width / 2.0, height / 2.0, width, height, f"EXIF 35mm {f35:g} mm")
 
