@@ -7,6 +7,7 @@ R = (1 - x)/2, G = (1 + y)/2, B = (1 + z)/2 in camera space: the raw vector of a
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -119,3 +120,23 @@ def test_stats_types_and_lengths():
     assert all(math.isnan(v) for v in empty["mean"] + empty["median"])
     tall = NormalDecoding(np.zeros((3, 1, 3), np.float32), np.ones((3, 1), bool)).stats()
     assert (tall["width"], tall["height"], tall["valid_fraction"]) == (1, 3, 1.0)
+
+
+def test_tolerance_boundary_is_inclusive_in_float32():
+    # White: raw (-1, 1, 1) exactly, length sqrt(3) rounded to float32 (the normals' dtype),
+    # 0.73205078 - 1e-8 below the real sqrt(3): a tolerance of exactly that gap accepts it
+    gap = float(np.float32(np.sqrt(np.float32(3.0))) - np.float32(1.0))
+    white = np.full((1, 1, 3), 255, np.uint8)
+    decoded = decode_normals(white, length_tolerance=gap)
+    assert decoded.valid[0, 0]
+    np.testing.assert_allclose(decoded.normals[0, 0], unit(-1, 1, 1), atol=1e-7)
+    below = float(np.nextafter(np.float32(gap), np.float32(0)))  # one float32 step less
+    assert not decode_normals(white, length_tolerance=below).valid[0, 0]
+
+
+def test_stats_of_nothing_valid_do_not_warn():
+    decoding = NormalDecoding(np.full((2, 2, 3), np.nan, np.float32), np.zeros((2, 2), bool))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "mean of empty slice"
+        stats = decoding.stats()
+    assert stats["valid_fraction"] == 0.0 and len(stats["mean"]) == 3
