@@ -110,11 +110,15 @@ def fit_alignment(
 
 
 _CHUNK = 1 << 16  # values a pass works on at once: the buffers stay in cache, reused
-_LOG_DELTAS = tuple(float(np.log(1.25**k)) for k in (1, 2, 3))
+_DELTAS = (1.25, 1.25**2, 1.25**3)  # exact in binary: 1.25, 1.5625, 1.953125
 
 
 def _metric_sums(pred: np.ndarray, gt: np.ndarray, fit: Alignment | None) -> np.ndarray:
     """Sums of |d|/g, d^2/g, d^2, (ln p/g)^2, |ln p/g| and the delta counts, chunk by chunk.
+
+    The delta tests compare the ratio max(p/g, g/p) itself with 1.25^k, as the
+    definition does: |ln(p/g)| against ln(1.25^k) rounds, and counted p = 4, g = 5
+    (a ratio of exactly 1.25) inside delta < 1.25 while p = 5, g = 4 was outside.
 
     Every pass writes into one of four buffers allocated once (fresh temporaries
     of this size would each cost page faults).
@@ -133,16 +137,16 @@ def _metric_sums(pred: np.ndarray, gt: np.ndarray, fit: Alignment | None) -> np.
         np.divide(wc, gc, out=rc)  # d / g
         sums[1] += _dot(wc, rc)  # d^2 / g
         sums[2] += _dot(wc, wc)  # d^2
-        np.divide(pc, gc, out=wc)
-        np.log(wc, out=wc)  # ln(p / g)
-        sums[3] += _dot(wc, wc)
         np.abs(rc, out=rc)
         sums[0] += rc.sum()
-        np.abs(wc, out=wc)
-        sums[4] += wc.sum()
-        # max(p/g, g/p) < t  <=>  |ln(p/g)| < ln t
-        for k, limit in enumerate(_LOG_DELTAS):
+        np.divide(pc, gc, out=wc)
+        np.divide(gc, pc, out=rc)
+        np.maximum(wc, rc, out=wc)  # the ratio max(p/g, g/p) >= 1
+        for k, limit in enumerate(_DELTAS):
             sums[5 + k] += np.count_nonzero(wc < limit)
+        np.log(wc, out=wc)  # ln max(p/g, g/p) = |ln(p/g)|
+        sums[3] += _dot(wc, wc)
+        sums[4] += wc.sum()
     return sums
 
 
@@ -150,8 +154,8 @@ def depth_metrics(pred: np.ndarray, gt: np.ndarray, fit: Alignment | None = None
     """The eight metrics of paired valid depths (1-D, finite, > 0), vectorised in chunks.
 
     ``fit``, when given, is applied to ``pred`` chunk by chunk (no aligned copy
-    of the whole map is made). log10 is |ln(p/g)| / ln 10, the delta tests
-    compare |ln(p/g)| with ln(1.25^k): the same values with fewer passes.
+    of the whole map is made). log10 is |ln(p/g)| / ln 10; the delta tests
+    compare max(p/g, g/p) with 1.25^k.
     """
     n = pred.size
     sums = _metric_sums(pred, gt, fit) / n
