@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import threading
 import warnings
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -72,6 +73,21 @@ def test_equal_scipy_on_tied_ratings(seed):
     for c, want in zip(got, [kendalltau(x, y), spearmanr(x, y), pearsonr(x, y)], strict=True):
         assert c.value == pytest.approx(want[0], rel=1e-12)
         assert c.p_value == pytest.approx(want[1], rel=1e-12)
+
+
+def test_yes_no_and_decimal_scores_are_read_as_numbers():
+    # a pass/fail judgement (bool) is 0/1, a score read from a database may be a Decimal:
+    # both are taken as the floats they stand for
+    passed = coefficients([True, False, True, False, True], [5.0, 1.0, 4.0, 2.0, 3.0])
+    ones = coefficients([1.0, 0.0, 1.0, 0.0, 1.0], [5.0, 1.0, 4.0, 2.0, 3.0])
+    assert passed == ones and passed[2].value is not None
+    decimals = [Decimal("1.5"), Decimal("2"), Decimal("0.5"), Decimal("3")]
+    assert coefficients([4.0, 1.0, 2.0, 3.0], decimals) == coefficients(
+        [4.0, 1.0, 2.0, 3.0], [1.5, 2.0, 0.5, 3.0]
+    )
+    assert coefficients(decimals, [True, True, False, False])[0].value == pytest.approx(
+        kendalltau([1.5, 2.0, 0.5, 3.0], [1, 1, 0, 0])[0], rel=1e-12
+    )
 
 
 def test_a_range_of_exactly_one_is_not_constant():

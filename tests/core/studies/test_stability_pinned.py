@@ -268,7 +268,7 @@ def test_table_of_two_metrics_one_run_equals_scipy(project):
         assert row.significant is bool(want.pvalue < 0.05) and row.note == ""
     assert seen and seen[-1] == (18, 18)  # 9 outputs of run first, 2 metrics: inputs unscored
     # both runs: five treatments, labelled by run
-    both = friedman_table(path, "prompt", ["entropy"], device="cpu")
+    both = friedman_table(path, "prompt", ["entropy"])  # computes run second's, on "auto"
     assert [(r.group, r.treatments, r.blocks) for r in both] == [("S1", 5, 3)]
     results = runs["first"] + runs["second"]
     hand = _by_hand(path, results, ids, "entropy")
