@@ -324,6 +324,15 @@ def test_normals_never_warn():
     assert np.isnan(n[0, 0]).all()
 
 
+def test_normals_of_a_tiny_surface_never_warn():
+    # float32 points 1e-15 apart: the cross products (~4e-30) square to below float32's
+    # smallest number, so the norm is 0 and the division is by zero
+    xyz = (plane_points(3, 3) * 1e-15).astype(np.float32)
+    with no_warnings():
+        n = normals_from_points(xyz)
+    assert n.shape == (3, 3, 3)
+
+
 def test_normal_colours_by_hand():
     # OpenCV frame -> painted frame (+y up, +z toward the camera), then R=(1-x)/2, G=(1+y)/2,
     # B=(1+z)/2, rounded half to even
@@ -458,8 +467,18 @@ def test_unproject_never_warns():
 
 
 def test_resize_to_same_size_is_the_same_array():
-    pixels = np.zeros((2, 3, 3), np.uint8)
-    assert resize_to(pixels, 3, 2) is pixels
+    pixels = np.zeros((2, 4, 3), np.uint8)
+    assert resize_to(pixels, 4, 2) is pixels
+
+
+def test_resize_to_reads_width_and_height_not_channels():
+    # 3 channels and a target width of 3: the image is 6 wide, so it is resized
+    pixels = np.broadcast_to(np.arange(6, dtype=np.float32)[None, :, None] * 10, (2, 6, 3))
+    out = resize_to(pixels.copy(), 3, 2)
+    assert out.shape == (2, 3, 3)
+    np.testing.assert_allclose(out[0, :, 0], [5, 25, 45], atol=1e-4)  # pairs averaged
+    tall = np.zeros((5, 2, 3), np.float32)  # 5 rows, 2 wide: only the rows change
+    assert resize_to(tall, 2, 3).shape == (3, 2, 3)
 
 
 def test_resize_to_shrinks_with_the_area_filter():
@@ -509,6 +528,8 @@ def test_depth_display_range_by_hand():
 def test_depth_display_range_edges():
     nothing = np.array([0.0, -1.0, np.nan, np.inf], np.float32)
     assert depth_display_range(nothing) == (0.1, 1.0)
+    one = np.array([0.0, np.nan, 5.0], np.float32)  # a single valid depth is a range
+    assert depth_display_range(one) == (5.0, pytest.approx(5.05))
     assert depth_display_range(np.zeros((0,), np.float32)) == (0.1, 1.0)
     assert depth_display_range(np.full(5, 2.0)) == (2.0, pytest.approx(2.02))  # hi >= 1.01 lo
     assert depth_display_range(np.full(5, 1e-5)) == (1e-3, pytest.approx(1.01e-3))  # lo >= 1 mm
@@ -562,3 +583,19 @@ def test_depth_colours_of_a_narrow_range():
     check_colours(colours[0], ramp, lo, hi, turbo_uint8())
     flat = depth_colours(np.full((2, 2), 4.0))
     assert (flat == turbo_uint8()[0]).all()  # one depth: the near end of the map
+    # beyond the range is painted as its ends: clipped to [lo, hi] before the log
+    beyond = ramp > hi
+    assert beyond.sum() == 2
+    at_hi = colours[0, np.isclose(ramp, hi)]
+    assert (colours[0, beyond] == at_hi).all()
+
+
+def test_depth_colours_never_warn():
+    depth = np.array([[0.0, -2.0, np.nan, np.inf, -np.inf, 1.0, 2.0, 3.0]], np.float32)
+    with no_warnings():
+        colours = depth_colours(depth)
+    table = turbo_uint8()
+    # 0 and -2 m are finite: painted as the near end (no log of 0 or of a negative number);
+    # NaN and the infinities are black
+    assert colours[0, :2].tolist() == [table[0].tolist()] * 2
+    assert colours[0, 2:5].tolist() == [[0, 0, 0]] * 3
