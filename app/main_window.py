@@ -344,8 +344,8 @@ class MainWindow(QMainWindow):
             self.show_view("runs").show_run(run.name)
 
     def is_busy(self) -> bool:
-        """Whether previews or images are still loading (the screenshot waits for this)."""
-        return self.browser.grid.loading or any(
+        """Whether the browser or a view is still reading or loading (screenshots wait)."""
+        return self.browser.refresh_pending or self.browser.grid.loading or any(
             getattr(v, "loading", False) for v in self.views.values()
         )
 
@@ -373,7 +373,7 @@ class MainWindow(QMainWindow):
 
     def _on_project_changed(self, what: ProjectChange, _source: object) -> None:
         if what & (ProjectChange.IMAGES | ProjectChange.RUNS):
-            self.browser.refresh()
+            self.browser.refresh_soon()
 
     def _on_job_started(self, handle: JobHandle) -> None:
         if handle.name == "device":

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.session import ProjectChange
+from core.listing import RUNS, Listing, read_listing, read_listing_at
+from widgets.background import BackgroundLoader
 from widgets.tag_filter import TagFilter
 from widgets.thumbnail_grid import ThumbnailGrid, ThumbnailItem
 
@@ -41,7 +43,7 @@ FILTERS = {
     "Restored": "restored",
     "Method outputs": "method_output",
     "Run steps": "step",
-    "Runs": "runs",
+    "Runs": RUNS,
 }
 
 
@@ -58,24 +60,12 @@ def choose_export_folder(parent: QWidget) -> str:
     return QFileDialog.getExistingDirectory(parent, "Export the selected images into")
 
 
-def describe_image(image: ImageRecord, name: str = "", provenance: str = "") -> str:
-    """A thumbnail's tooltip: its display name, its file facts and where it came from."""
-    lines = [
-        name or image.name,
-        f"{image.kind}, {image.width}x{image.height}, {image.bit_depth}-bit {image.format}",
-    ]
-    if provenance:
-        lines.append(provenance)
-    elif image.source_path:
-        lines.append(f"from {image.source_path}")
-    return "\n".join(lines)
-
-
 class ProjectBrowser(QWidget):
     """Lists images (or runs) of the open project; emits the records the user selects."""
 
     images_selected = Signal(list)  # list[ImageRecord]
     run_selected = Signal(object)  # RunRecord
+    refreshed = Signal()  # the grid shows a new reading of the project
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -88,6 +78,10 @@ class ProjectBrowser(QWidget):
         self._context: ViewContext | None = None
         self._jobs: dict[str, JobOwner] = {}
         self.tag_editor: TagEditor | None = None  # the open tag editor, if any
+        self._reading = 0  # the latest reading asked for; older ones arriving are dropped
+        self._reader = BackgroundLoader(self)
+        self._reader.loaded.connect(self._on_read)
+        self._reader.failed.connect(self._on_read_failed)
         self.context_menu: QMenu | None = None  # the menu being shown, if any
         self.filter = QComboBox()
         self.filter.addItems(list(FILTERS))
@@ -132,23 +126,62 @@ class ProjectBrowser(QWidget):
     def _on_project_changed(self, what: ProjectChange, _source: object) -> None:
         # Images and runs reach the browser through the window; tags alone, here.
         if what & ProjectChange.TAGS and not what & (ProjectChange.IMAGES | ProjectChange.RUNS):
-            self.refresh()
+            self.refresh_soon()
 
     def refresh(self) -> None:
-        """Re-read the project (after an import or a run) and rebuild the grid.
+        """Re-read the project now (the user changed a filter, a project opened).
 
         The selection is kept: a run or an import never silently changes what the
         user selected (images that no longer exist drop out of it).
         """
+        self._reading += 1  # a reading still under way in the pool is out of date
+        if self.project is None:
+            self._show(None)
+            return
+        self._show(read_listing(self.project, *self._filters()))
+
+    def refresh_soon(self) -> None:
+        """Re-read the project in a pool thread and show it when read (after a job).
+
+        A 100-step run adds 100 images; naming and explaining them on the GUI thread
+        would stall the window, so only showing the result happens there.
+        """
+        if self.project is None:
+            self.refresh()
+            return
+        self._reading += 1
+        path = str(self.project.path)
+        self._reader.request((self._reading, path), read_listing_at, path, *self._filters())
+
+    @property
+    def refresh_pending(self) -> bool:
+        """A reading asked for by :meth:`refresh_soon` is not shown yet."""
+        return self._reader.pending > 0
+
+    def _filters(self) -> tuple[str | None, dict | None]:
+        return FILTERS[self.filter.currentText()], (self.tag_filter.current or None)
+
+    def _on_read(self, key: tuple[int, str], listing: Listing) -> None:
+        reading, path = key
+        if reading == self._reading and self.project is not None and path == str(self.project.path):
+            self._show(listing)
+
+    def _on_read_failed(self, key: tuple[int, str], message: str) -> None:
+        # The project changed under the reader (closed, replaced): read it here instead.
+        if key[0] == self._reading:
+            self.refresh()
+
+    def _show(self, listing: Listing | None) -> None:
         selected = self.grid.selected_keys()
         self._rebuilding = True  # rebuilding clears the list: not a user's deselection
         try:
-            self._rebuild()
+            self._apply(listing)
             self.grid.select_keys(selected)
         finally:
             self._rebuilding = False
         if self.grid.selected_keys() != selected:
             self._on_selection(self.grid.selected_keys())
+        self.refreshed.emit()
 
     def select_images(self, image_ids: list[int]) -> None:
         """Show these images as chosen (a view moved to them, an import added them).
@@ -167,57 +200,19 @@ class ProjectBrowser(QWidget):
             return
         self.grid.select_keys(ids)
 
-    def _rebuild(self) -> None:
-        if self.project is None:
+    def _apply(self, listing: Listing | None) -> None:
+        if listing is None:
             self.grid.set_items([])
             self.summary.setText("No project open")
             return
-        from core.naming import ProjectNames
-
-        self.names = ProjectNames.read(self.project)
-        wanted = FILTERS[self.filter.currentText()]
-        self.tag_filter.set_tags(self.project.tag_pairs())
-        self.tag_filter.setEnabled(wanted != "runs")
-        shown = ""
-        if wanted == "runs":
-            self._show_runs()
-        else:
-            images = self.project.images(kind=wanted)
-            if tags := self.tag_filter.current:
-                tagged = set(self.project.images_tagged(tags))
-                images = [image for image in images if image.id in tagged]
-                shown = f" ({len(images)} shown)"
-            self._runs = {}
-            self._images = {image.id: image for image in images}
-            from core.provenance import Provenance
-
-            story = Provenance.read(self.project, self.names)
-            items = []
-            for image in images:
-                name = self.names.images.get(image.id, image.name)
-                tooltip = describe_image(image, name, story.text(image))
-                items.append(ThumbnailItem(image.id, name, self.project.image_path(image), tooltip))
-            self.grid.set_items(items)
-        counts = self.project.counts()
-        self.summary.setText(f"{counts['images']} images, {counts['runs']} runs{shown}")
-
-    def _show_runs(self) -> None:
-        assert self.project is not None
-        self._runs = {}
-        self._images = {}
-        items = []
-        for run in self.project.runs():
-            outputs = self.project.images(run_id=run.id)
-            preview = self.project.image_path(outputs[-1]) if outputs else None
-            key = f"run:{run.id}"
-            self._runs[key] = run
-            name = self.names.runs.get(run.id, run.name)
-            group = f"\ngroup {run.group_name}" if run.group_name else ""
-            tooltip = f"{name}\n{run.kind} run {run.name}, {run.status}{group}"
-            if run.error:
-                tooltip += f"\n{run.error.splitlines()[0] if run.error.strip() else ''}"
-            items.append(ThumbnailItem(key, f"{name}\n{run.status}", preview, tooltip))
-        self.grid.set_items(items)
+        self.names = listing.names
+        self.tag_filter.set_tags(listing.tag_pairs)
+        self.tag_filter.setEnabled(self.filter.currentText() != "Runs")
+        self._images, self._runs = listing.images, listing.runs
+        self.grid.set_items(
+            [ThumbnailItem(e.key, e.label, e.path, e.tooltip) for e in listing.entries]
+        )
+        self.summary.setText(listing.summary)
 
     def select_image(self, image_id: int) -> None:
         self.grid.select_key(image_id)

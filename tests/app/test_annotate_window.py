@@ -26,6 +26,7 @@ def window(qtbot, worker, tmp_path):
             kind="imported",
         )
     win.session.notify(__import__("app.session").session.ProjectChange.IMAGES)
+    qtbot.waitUntil(lambda: not win.browser.refresh_pending, timeout=5000)
     yield win
     win.close()
 

@@ -127,7 +127,7 @@ def test_apply_adds_linked_degraded_images_with_recipe_and_seed(window, qtbot):
         assert record.kind == "degraded" and record.parent_id == clean_id
         assert record.meta["seed"] == 42
         assert Recipe.from_dict(record.meta["recipe"]) == dialog.recipe().resolved()
-    assert set(ids) <= set(window.browser.grid.keys())
+    qtbot.waitUntil(lambda: set(ids) <= set(window.browser.grid.keys()), timeout=5000)
 
 
 def test_the_tools_menu_offers_degrade(window):

@@ -249,3 +249,36 @@ def test_sample_project_captions_fit_at_1366(qtbot, worker):
     assert len(set(captions)) == len(captions)
     assert "gradient · run 2 · step 7" in captions and "fabric · gaussian noise" in captions
     win.close()
+
+
+def test_after_a_job_the_browser_reads_in_the_pool_and_keeps_the_selection(qtbot, window):
+    """A job's change is read off the GUI thread: the grid still shows the old reading
+    when notify returns, then the new image appears with the user's selection kept."""
+    from app.session import ProjectChange
+
+    grid = window.browser.grid
+    first = grid.item(0).data(Qt.ItemDataRole.UserRole)
+    qtbot.mouseClick(
+        grid.viewport(), Qt.MouseButton.LeftButton, pos=grid.visualItemRect(grid.item(0)).center()
+    )
+    window.project.add_image_array(
+        np.full((20, 30, 3), 0.5, np.float32), name="late", kind="imported"
+    )
+    with qtbot.waitSignal(window.browser.refreshed, timeout=10_000):
+        window.session.notify(ProjectChange.IMAGES)
+        assert window.browser.refresh_pending and grid.count() == len(SHAPES)
+    assert grid.count() == len(SHAPES) + 1 and not window.browser.refresh_pending
+    assert grid.selected_keys() == [first]
+    assert "late" in [grid.item(row).text() for row in range(grid.count())]
+
+
+def test_a_reading_overtaken_by_a_newer_one_is_dropped(qtbot, window):
+    """The user switches the filter while a pool reading is under way: the older
+    reading arriving afterwards must not put the unfiltered grid back."""
+    browser = window.browser
+    browser.refresh_soon()
+    browser.filter.setCurrentText("Runs")  # a refresh now, on the GUI thread
+    assert browser.grid.count() == 0  # the shapes project has no runs
+    qtbot.waitUntil(lambda: not browser.refresh_pending, timeout=10_000)
+    qtbot.wait(50)
+    assert browser.grid.count() == 0 and browser.summary.text().startswith(f"{len(SHAPES)} images")

@@ -53,7 +53,8 @@ def test_a_run_grows_the_filmstrip_live_and_steps_open_in_compare(window, qtbot)
     qtbot.waitUntil(lambda: handle.is_finished, timeout=30_000)
     assert handle.state == "done", handle.error
     assert max(counts) >= 3 and counts[-1] == 7, "frames must arrive while the run proceeds"
-    assert window.browser.grid.count() == 1 + 6  # the input and the six new steps
+    # the browser reads the project in a pool thread after the run, then shows it
+    qtbot.waitUntil(lambda: window.browser.grid.count() == 1 + 6, timeout=5000)
     assert view.shown_run == "live-r1" and view.filmstrip.steps() == list(range(7))
     qtbot.waitUntil(lambda: not view.filmstrip.loading, timeout=10_000)
     assert all(view.filmstrip.has_picture(i) for i in range(7))

@@ -48,7 +48,7 @@ def test_browser_keeps_the_selection_when_the_project_changes(qtbot, window):
         encode_png(np.full((8, 8, 3), 0.3, np.float32)), name="new", kind="imported"
     )
     window.session.notify(ProjectChange.IMAGES)
-    assert window.browser.grid.count() == len(images) + 1
+    qtbot.waitUntil(lambda: window.browser.grid.count() == len(images) + 1, timeout=5000)
     assert [r.id for r in window._selection] == [images[1].id, images[2].id]
     assert sorted(window.browser.grid.selected_keys()) == sorted([images[1].id, images[2].id])
 

@@ -78,7 +78,7 @@ def build_project(folder: Path) -> None:
 
 def thumbnail_point(window, name: str) -> QPoint:
     grid = window.browser.grid
-    pump(lambda: grid.count() > 0, 5)
+    pump(lambda: grid.count() > 0 and not window.browser.refresh_pending, 5)  # as shown
     for i in range(grid.count()):
         item = grid.item(i)
         if item.toolTip().splitlines()[0] == name or item.text().replace("\u200b", "") == name:
