@@ -345,8 +345,10 @@ class MainWindow(QMainWindow):
 
     def is_busy(self) -> bool:
         """Whether the browser or a view is still reading or loading (screenshots wait)."""
-        return self.browser.refresh_pending or self.browser.grid.loading or any(
-            getattr(v, "loading", False) for v in self.views.values()
+        return (
+            self.browser.refresh_pending
+            or self.browser.grid.loading
+            or any(getattr(v, "loading", False) for v in self.views.values())
         )
 
     # -- jobs and status -----------------------------------------------------------------
