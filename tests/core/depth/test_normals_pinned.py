@@ -140,3 +140,20 @@ def test_stats_of_nothing_valid_do_not_warn():
         warnings.simplefilter("error")  # no "mean of empty slice"
         stats = decoding.stats()
     assert stats["valid_fraction"] == 0.0 and len(stats["mean"]) == 3
+
+
+def test_encode_reads_normals_as_float64():
+    # the largest y with (1 + y) / 2 * 255 exactly 128.5 in float64: half to even gives
+    # G = 128. A quarter float64 step above it, in extended precision, lies above 128.5
+    # (129 if computed there); read as float64 it is y again.
+    y = 2 * 128.5 / 255 - 1
+    while (float(np.nextafter(y, 1.0)) + 1.0) / 2.0 * 255 == 128.5:
+        y = float(np.nextafter(y, 1.0))
+    assert (y + 1.0) / 2.0 * 255 == 128.5
+    extended = np.longdouble(y) + np.longdouble(np.spacing(y)) / 4
+    assert np.float64(extended) == y
+    if np.finfo(np.longdouble).eps < np.finfo(np.float64).eps:  # x86: 80-bit long double
+        assert (extended + 1) / 2 * 255 > np.longdouble(128.5)
+    normals = np.array([[[0.0, 0.0, 0.0]]], np.longdouble)
+    normals[0, 0, 1] = extended
+    assert encode_normals(normals)[0, 0].tolist() == [128, 128, 128]
