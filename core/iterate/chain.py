@@ -25,7 +25,7 @@ import numpy as np
 from core.clock import now
 from core.errors import Cancelled, IrisError
 from core.iterate.geometry import step_geometry, transform_check
-from core.iterate.schedules import StepPlan
+from core.iterate.schedules import CYCLE, StepPlan
 from core.jobs import check_cancelled, no_progress
 from core.limits import max_pixels_from_env
 from core.methods.base import MethodContext, MethodFailed
@@ -67,6 +67,7 @@ class Chain:
         self.cancel = cancel
         self.method, self.values = method, values
         self.names = {p.name for p in self.method.params}
+        _check_image_size(method, spec.schedule.image_size)
         self.context = MethodContext(
             device=resolve_device_name(self.method.kind, spec.device), project_dir=None
         )
@@ -127,7 +128,8 @@ class Chain:
             "prompt_id": plan.prompt_id,
             "seed": plan.seed,
             "temperature": plan.temperature,
-            "image_size": plan.image_size,
+            # what the editor was asked for; an editor without the parameter keeps its own size
+            "image_size": plan.image_size if "image_size" in self.names else None,
             "editor": self.method.name,
             "inputs": list(plan.input_steps),
         }
@@ -196,9 +198,13 @@ class Chain:
         )
         if not plan.requested.is_identity:  # did the editor mirror/rotate as asked?
             geometry.update(transform_check(parent_pixels, pixels, plan.requested))
+        edited = _jsonable(output.meta)
         meta = {
-            **_jsonable(output.meta),
+            **edited,
             **base_meta,
+            # the seed the editor used (it draws one when the schedule gives none): the one
+            # that reproduces this step
+            "seed": edited.get("seed", base_meta["seed"]),
             **geometry,
             "thoughts": output.thoughts or "",
             "failed_attempts": failures,
@@ -319,3 +325,17 @@ def _jsonable(meta: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def _check_image_size(method, size: str) -> None:
+    """Refuse, before the first step, a schedule size the editor cannot make."""
+    param = next((p for p in method.params if p.name == "image_size"), None)
+    if param is None or not param.choices:
+        return
+    wanted = CYCLE if size == "cycle" else (size,)
+    missing = [s for s in wanted if s not in param.choices]
+    if missing:
+        raise IrisError(
+            f"the editor {method.name} cannot make image size {', '.join(missing)}; "
+            f"it offers {', '.join(param.choices)}"
+        )

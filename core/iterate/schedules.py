@@ -33,7 +33,8 @@ PROMPT_FILE_BYTES = 4 * 1024 * 1024
 
 SCHEDULES = ("replicate", "mirror", "rotate", "add-objects", "add-apple", "reconstruct")
 SEED_POLICIES = ("none", "fixed", "per-step")
-IMAGE_SIZES = ("1K", "2K", "4K", "cycle")
+# "input" keeps the input's size (the local diffusers editors offer it; Gemini does not).
+IMAGE_SIZES = ("1K", "2K", "4K", "cycle", "input")
 CYCLE = ("1K", "2K", "4K")
 # Banana100 section 2.2: "The majority of the dataset was generated with the default
 # resolution of 2K" (the API's three strings; 1K and 4K only to study resolution).

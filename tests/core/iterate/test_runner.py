@@ -68,7 +68,8 @@ def test_rows_follow_the_data_contract(project, image):
         assert (meta["width"], meta["height"]) == (out.width, out.height)
         assert "thoughts" in meta and "crop" in meta and "aspect_change" in meta
         previous = out.id
-    assert [r.meta["image_size"] for r in results[1:]] == ["1K", "2K", "4K"]
+    # generation-loss has no image_size: the schedule's size is not claimed for its steps
+    assert [r.meta["image_size"] for r in results[1:]] == [None, None, None]
     assert [r.meta["expected_transform"]["mirror"] for r in results[1:]] == [True, False, True]
     summary = run_summary(project, "g-r1")
     assert summary["status"] == "done" and summary["editor"] == "generation-loss"
