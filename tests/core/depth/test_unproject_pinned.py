@@ -201,6 +201,7 @@ def test_choose_intrinsics_order(tmp_path):
     Image.new("RGB", (30, 20)).save(plain)
     default = choose_intrinsics(360, 240, photo=plain)
     assert default.fx == pytest.approx(180 * math.sqrt(3)) and default.source == "hfov 60 deg"
+    assert (default.cx, default.cy, default.width, default.height) == (180, 120, 360, 240)
     assert choose_intrinsics(360, 240).source == "hfov 60 deg"
     empty = choose_intrinsics(360, 240, intrinsics="", hfov_deg=50)
     assert empty.source == "hfov 50 deg"
@@ -341,6 +342,10 @@ def test_normal_colours_by_hand():
     colours = normal_colours(cv)
     assert colours.dtype == np.uint8
     assert colours[0].tolist() == [*expected, [128, 128, 128]]  # no normal: grey
+    # off the axes nothing saturates: (0.28, 0.96, 0) paints (1 - 0.28) * 127.5 = 91.8,
+    # (1 - 0.96) * 127.5 = 5.1, 127.5; (0, 0.28, -0.96): 127.5, 0.72 * 127.5, 1.96 * 127.5
+    tilted = normal_colours(np.array([[[0.28, 0.96, 0.0], [0.0, 0.28, -0.96]]]))
+    assert tilted[0].tolist() == [[92, 5, 128], [128, 92, 250]]
 
 
 def test_grid_normal_colours_of_a_flat_wall():
