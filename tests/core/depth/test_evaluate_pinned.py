@@ -223,6 +223,17 @@ def test_the_constant_guard_is_relative_to_the_values():
     assert (fit.scale, fit.shift) == pytest.approx((1e7, 1.0), rel=1e-6)
 
 
+def test_an_overflowing_determinant_falls_back_to_scale_only():
+    # n * sum p^2 = 2 * 1.69e308 overflows to inf, so det = inf - (sum p)^2 = inf: the guard
+    # (|det| <= 1e-12 * inf) takes the scale fit, finite, instead of scale = x / inf = 0
+    pred = np.array([1.3e154, 1e100])
+    gt = np.array([2.0, 3.0])
+    assert math.isinf(2 * (1.3e154**2 + 1e200)) and math.isfinite((1.3e154 + 1e100) ** 2)
+    fit = fit_alignment(pred, gt, "lstsq-shift")
+    expected = (2.0 * 1.3e154 + 3.0 * 1e100) / (1.3e154**2 + 1e100**2)
+    assert (fit.scale, fit.shift) == (pytest.approx(expected, rel=1e-12), 0.0)
+
+
 def test_unknown_alignment_and_space_are_refused_by_name():
     p = np.array([1.0, 2.0])
     with pytest.raises(IrisError) as error:
