@@ -1,1 +1,1 @@
-"""Subcommands of the ``iris`` CLI, one module per concept (see ``app.cli.COMMAND_MODULES``)."""
+"""Subcommands of the ``iris`` CLI, one module per concept (see ``app.cli.COMMANDS``)."""

@@ -135,3 +135,33 @@ def test_new_refuses_a_non_empty_folder(tmp_path):
         json.loads(iris("info", "--project", str(tmp_path / "fresh"), "--json").stdout)["name"]
         == "Fresh"
     )
+
+
+def test_each_command_module_registers_exactly_the_names_listed_for_it():
+    import argparse
+    import importlib
+
+    from app.cli import COMMAND_MODULES, COMMANDS
+
+    registered = {}
+    for module_name in COMMAND_MODULES:
+        subparsers = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(module_name).add_parser(subparsers)
+        registered.update(dict.fromkeys(subparsers.choices, module_name))
+    assert registered == COMMANDS
+    assert list(registered) == list(COMMANDS)  # `iris --help` keeps this order
+
+
+def test_a_command_builds_only_its_own_parser_and_help_lists_every_command():
+    script = (
+        "import sys\n"
+        "from app.cli import COMMANDS, build_parser\n"
+        "parser = build_parser('gui')\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('app.commands.'))\n"
+        "print(loaded)\n"
+        "print(len(build_parser()._subparsers._group_actions[0].choices) == len(COMMANDS))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == ["['app.commands.gui']", "True"]
