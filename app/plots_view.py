@@ -16,23 +16,15 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
     QListWidgetItem,
-    QPushButton,
-    QSizePolicy,
     QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.job_owner import JobOwner
+from app.metrics_controls import FIG6, MetricsControls
 from app.metrics_data import (
     JUDGE_METRICS,
     RESTORE_NO_GAPS,
@@ -43,7 +35,6 @@ from app.metrics_data import (
 )
 from app.session import ProjectChange
 from app.views import ViewContext
-from core.metrics.alignment import POLICIES
 from widgets.failure_bars import FailureBars
 from widgets.heatmap import EMPTY_TEXT as HEATMAP_EMPTY
 from widgets.heatmap import Heatmap
@@ -52,11 +43,11 @@ from widgets.metric_plot import Curve, MetricPlot
 from widgets.plot_export import file_filter, suggested_name, with_suffix
 from widgets.score_table import ScoreTable
 
-DEFAULT_METRICS = "niqe,brisque,piqe,entropy"
-REFERENCES = ("(none)", "input", "previous", "step1", "step0", "clean")
-FIG6 = "failures (Fig. 6)"
-GAP_CHOICES = ("largest", "5", "10", "20", FIG6)
-CONTROLS_WIDTH = 270
+_CONTROL_WIDGETS = (
+    "runs", "metric_edit", "reference", "align", "normalized", "band", "gap_step", "count_runs",
+    "score_button", "stored_button", "judge_button", "status",
+    "export_plot", "export_map", "export_bars", "export_csv",
+)  # fmt: skip
 NO_STORED = (
     "No stored scores for the selected runs and metrics yet: press Score.\n"
     "Stored scores show here automatically."
@@ -80,99 +71,23 @@ class PlotsView(QWidget):
         if context.session is not None:
             context.session.changed.connect(self._on_project_changed)
 
-        self.runs = QListWidget()
-        self.runs.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
-        self.runs.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.runs.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.controls = MetricsControls(self)
+        for name in _CONTROL_WIDGETS:  # the view's own names for its controls
+            setattr(self, name, getattr(self.controls, name))
         self._reload = QTimer(self, singleShot=True, interval=150)
         self._reload.timeout.connect(self._selection_settled)
         self.runs.itemSelectionChanged.connect(self._reload.start)
-        self.metric_edit = QLineEdit(DEFAULT_METRICS)
-        self.metric_edit.setToolTip("pyiqa metric names, comma-separated ('iris score --list')")
-        self.reference = QComboBox()
-        self.reference.addItems(list(REFERENCES))
-        self.reference.setToolTip("Reference image of full-reference metrics (PSNR, SSIM, ...)")
-        self.align = QComboBox()
-        self.align.addItems(list(POLICIES))
-        self.align.setToolTip(
-            "Full-reference images of another size than the reference: resize (bicubic) "
-            "to its size, crop to the box they show, or refuse"
-        )
-        self.normalized = QCheckBox("Normalized [0, 100], higher = better")
-        self.band = QCheckBox("Group mean and +-1 sd band")
-        self.gap_step = QComboBox()
-        self.gap_step.addItems(list(GAP_CHOICES))
-        self.gap_step.setToolTip(
-            "Delta_i per cell, the largest, or Banana100 Fig. 6: how many of steps 5, 10, 20 "
-            "fail per metric x image (the paper's count), with failures per metric beside it"
-        )
-        self.count_runs = QCheckBox("Count runs, not steps")
-        self.count_runs.setToolTip(
-            "Fig. 6 mode: count the runs of each image a metric fails on (any gap > 0), and "
-            "failed runs per metric, instead of the paper's count over steps 5, 10, 20"
-        )
-        self.count_runs.toggled.connect(self.redraw)
-        self.score_button = QPushButton("Score")
+        for box in (self.normalized, self.band, self.count_runs):
+            box.toggled.connect(self.redraw)
+        self.gap_step.currentIndexChanged.connect(self.redraw)
         self.score_button.clicked.connect(self.score)
-        self.stored_button = QPushButton("Show All Stored Scores")
-        self.stored_button.setToolTip(
-            "Every score the project holds, imported results included, in the table"
-        )
         self.stored_button.clicked.connect(self.show_stored)
-        self.judge_button = QPushButton("Judge...")
-        self.judge_button.setToolTip(
-            "RealIR-Bench RS/FS (a VLM rates each output and its input) or the Banana100 "
-            "thought judge (first step whose reasoning mentions noise) on the selected runs"
-        )
         self.judge_button.clicked.connect(self.open_judge)
         self.judge_dialog = None
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
-        for widget in (self.normalized, self.band):
-            widget.toggled.connect(self.redraw)
-        self.gap_step.currentIndexChanged.connect(self.redraw)
-        self.export_plot = QPushButton("Plot...")
-        self.export_plot.setToolTip("Export the plot as PNG, SVG or PDF")
         self.export_plot.clicked.connect(lambda: self._export(self.plot.export, "metrics"))
-        self.export_map = QPushButton("Heatmap...")
-        self.export_map.setToolTip("Export the failure heatmap as PNG, SVG or PDF")
         self.export_map.clicked.connect(lambda: self._export(self.heatmap.export, "gaps"))
-        self.export_bars = QPushButton("Bars...")
-        self.export_bars.setToolTip("Export the failures-per-metric chart as PNG, SVG or PDF")
         self.export_bars.clicked.connect(lambda: self._export(self.bars.export, "failures"))
-        self.export_csv = QPushButton("CSV...")
-        self.export_csv.setToolTip("Export the table's rows as shown (filtered, sorted)")
         self.export_csv.clicked.connect(self._export_csv)
-
-        controls = QWidget()
-        column = QVBoxLayout(controls)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(QLabel("Runs and run groups"))
-        self.runs.setMinimumHeight(90)
-        column.addWidget(self.runs, 1)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Metrics", self.metric_edit)
-        form.addRow("Reference", self.reference)
-        form.addRow("Size alignment", self.align)
-        form.addRow(self.normalized)
-        form.addRow(self.band)
-        form.addRow("Heatmap", self.gap_step)
-        form.addRow(self.count_runs)
-        column.addLayout(form)
-        column.addWidget(self.score_button)
-        column.addWidget(self.stored_button)
-        column.addWidget(self.judge_button)
-        column.addWidget(self.status)
-        column.addWidget(QLabel("Export"))
-        buttons = QHBoxLayout()
-        for button in (self.export_plot, self.export_map, self.export_csv):
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            buttons.addWidget(button)
-        column.addLayout(buttons)
-        column.addWidget(self.export_bars)  # the Fig. 6 mode's own chart, shown with it
-        controls.setFixedWidth(CONTROLS_WIDTH)
-        self.controls = controls
 
         self.plot = MetricPlot()
         self.plot.point_clicked.connect(self.open_step)
@@ -203,7 +118,7 @@ class PlotsView(QWidget):
         self._show_fig6_widgets(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(controls)
+        layout.addWidget(self.controls)
         layout.addWidget(self.right, 1)
 
     # -- project -------------------------------------------------------------------
