@@ -205,15 +205,17 @@ def test_gemini_backend_sends_a_text_only_request_with_the_image(monkeypatch):
     monkeypatch.setattr(client, "generate_text", generate_text)
     monkeypatch.setattr(keys, "api_key", lambda: "KEY-123")
     cancel = threading.Event()
-    answer = judges.BACKENDS["gemini"].ask("judge-m", "the prompt", b"\x89PNG", "image/png", cancel)
+    answer = judges.BACKENDS["gemini"].ask(
+        "judge-m", "the prompt", b"\xff\xd8", "image/jpeg", cancel
+    )
     assert answer == "Degradation Score: 3"
     ((request, key, passed),) = sent
     assert key == "KEY-123" and passed is cancel
     assert (request.model, request.prompt, request.image, request.mime_type) == (
         "judge-m",
         "the prompt",
-        b"\x89PNG",
-        "image/png",
+        b"\xff\xd8",
+        "image/jpeg",
     )
     # a judge answers in text: no image size, no thoughts, text modality only, and a text
     # answer's 60 s timeout (not an image edit's)

@@ -57,12 +57,15 @@ class FakeThoughtJudge:
 
     def __init__(self, replies: dict[str, str]) -> None:
         self.replies = replies
+        self.template = FIG8
         self.calls: list[tuple] = []
         self.kinds: list[str] = []
 
     def ask(self, model, prompt, image, mime, cancel):
         self.calls.append((model, prompt, image, mime, cancel))
-        (summary,) = [s for s in self.replies if prompt == FIG8.replace("{reasoning_summary}", s)]
+        (summary,) = [
+            s for s in self.replies if prompt == self.template.replace("{reasoning_summary}", s)
+        ]
         return self.replies[summary]
 
     def default_model(self, kind):
@@ -195,6 +198,24 @@ def test_thought_judge_over_a_run_group_and_its_cancel(tmp_path, judge):
         judge_thoughts(tmp_path / "q", ["r"], judge="nope")
 
 
+def test_thought_judge_with_iris_own_template(tmp_path, judge):
+    from core.prompts import judge_prompt
+
+    template = judge_prompt("IRIS-THOUGHTS").text  # the summary in the middle
+    judge.template = template
+    judge.replies.update({"t1": "no", "t2": "yes"})
+    with Project.create(tmp_path / "p") as project:
+        thought_run(project, "r", [(1, "t1"), (2, "t2")])
+    (run,) = judge_thoughts(tmp_path / "p", ["r"], model="m", prompt_id="IRIS-THOUGHTS")
+    assert run.first_yes == 2
+    assert [c[1] for c in judge.calls] == [template.replace("{reasoning_summary}", t)
+                                           for t in ("t1", "t2")]  # fmt: skip
+    version = key_of("m", "IRIS-THOUGHTS", "", template)
+    with Project.open(tmp_path / "p") as project:
+        record = project.judgement(sha("t2"), THOUGHT_METRIC, version)
+        assert record["prompt_id"] == "IRIS-THOUGHTS" and record["value"] == 1.0
+
+
 # --- group_summary ----------------------------------------------------------------------------
 
 
@@ -269,6 +290,7 @@ def test_stored_realir_pairs_each_image_with_its_input_under_one_version(tmp_pat
         c_in, c, _d = restore_pair(project, 30, 130)  # restored image's answer rejected
         d_in, d, _d = restore_pair(project, 40, 140)  # input's answer rejected
         e_in, e, _d = restore_pair(project, 50, 150)  # never judged
+        _f_in, f, _d = restore_pair(project, 60, 160)  # its input never judged
         put(project, a, "v1", 4.0, task="rain")
         put(project, a_in, "v1", 1.0, task="rain")
         put(project, b, "v1", 5.0, model="m1", task="haze")
@@ -277,12 +299,15 @@ def test_stored_realir_pairs_each_image_with_its_input_under_one_version(tmp_pat
         put(project, c_in, "v1", 3.0)
         put(project, d, "v1", 2.0)
         put(project, d_in, "v1", None, error="E-input")
+        put(project, f, "v1", 3.0, task="noise")
         put(project, a, "v9", 1.0, metric="judge:other")  # another judge metric: not severity
         put(project, a_in, "v9", 0.0, metric="judge:other")
     lps_scores.values = {(a.id, "lpips"): 0.25, (c.id, "lpips"): 0.5}
-    ids = [e.id, a.id, a_in.id, b.id, c.id, d.id, a.id]  # unjudged first, inputs, repeats
+    ids = [e.id, a.id, a_in.id, b.id, c.id, d.id, a.id, f.id]  # unjudged first, inputs, repeats
     found = stored_realir(tmp_path / "p", ids)
-    assert list(found) == [a.id, b.id, c.id, d.id]
+    assert list(found) == [a.id, b.id, c.id, d.id, f.id]
+    assert found[f.id] == {"rs": None, "lps": None, "fs": None, "rating": 3.0,
+                           "rating_input": None, "task": "noise", "model": "m", "error": None}  # fmt: skip
     assert found[a.id] == {"rs": 3.0, "lps": 0.25, "fs": pytest.approx(0.2 * 0.75 * 3.0),
                            "rating": 4.0, "rating_input": 1.0, "task": "rain", "model": "m",
                            "error": None}  # fmt: skip
@@ -296,7 +321,7 @@ def test_stored_realir_pairs_each_image_with_its_input_under_one_version(tmp_pat
                            "error": "E-input"}  # fmt: skip
     # LPS is read (never computed) for the judged images only, against their inputs
     assert lps_scores.calls == [
-        (tmp_path / "p", ["lpips"], {"image_ids": [a.id, b.id, c.id, d.id],
+        (tmp_path / "p", ["lpips"], {"image_ids": [a.id, b.id, c.id, d.id, f.id],
                                      "reference": "input", "compute": False}),
     ]  # fmt: skip
 
@@ -356,16 +381,17 @@ def test_stored_thoughts_reads_the_newest_version_per_run(tmp_path, judge):
         put_thought(project, "three", "v1", 1.0)  # judged under v1 only: no verdict now
         put_thought(project, "one", "v2", 0.0)  # newer version: only its rows count
         put_thought(project, "two", "v2", 1.0)
+        put_thought(project, "input", "v2", 1.0)  # step 0 is the input, even when judged
         put_thought(project, "five", "v2", None, error="not yes or no")
         put_thought(project, "six", "v2", None)  # a failure without a reason
-        put_thought(project, "XXXX", "v3", 1.0)
-        put_thought(project, "other", "v3", 0.0)
+        put_thought(project, "other", "v1", 0.0)  # r2: an older version ...
+        put_thought(project, "XXXX", "v3", 1.0)  # ... and the newest, of one step only
         put_thought(project, "other", "v4", 1.0, metric="judge:something-else")
     r1, r2 = stored_thoughts(tmp_path / "p", ["g"])
     assert (r1.run, r1.group, r2.run, r2.group) == ("r1", "g", "r2", "g")
     assert r1.answers == {1: False, 2: True} and r1.first_yes == 2
     assert r1.failed == {5: "not yes or no", 6: "no answer"}
-    assert r2.answers == {1: False, 2: True}  # v3 is r2's newest; r1's v2 is not r2's
+    assert r2.answers == {2: True}  # v3 is r2's newest version: step 1's v1 row is older
     (only,) = stored_thoughts(tmp_path / "p", ["r2"])
     assert only.answers == r2.answers
     assert judge.calls == []  # nothing asked
