@@ -41,13 +41,17 @@ def confusion(pred: np.ndarray, gt: np.ndarray, num_classes: int) -> np.ndarray:
     """(K, K + 1) pixel counts: row = truth's class, column = predicted (last: unassigned).
 
     Pixels whose truth is :data:`IGNORE` are left out. Labels must be in
-    ``-1..K-1``; anything else raises IrisError.
+    ``-1..K-1`` and whole numbers (NaN, inf or 1.5 are refused); anything else raises
+    IrisError.
     """
     pred, gt = np.asarray(pred), np.asarray(gt)
     if pred.shape != gt.shape:
         raise IrisError(f"prediction {pred.shape} and ground truth {gt.shape} differ in size")
     k = int(num_classes)
     for what, labels in (("prediction", pred), ("ground truth", gt)):
+        fractional = labels.dtype.kind not in "iub" and labels.size
+        if fractional and not np.all(np.isfinite(labels) & (labels == np.round(labels))):
+            raise IrisError(f"{what} holds labels that are not whole numbers")
         if labels.size and (labels.min() < IGNORE or labels.max() >= k):
             raise IrisError(f"{what} holds labels outside -1..{k - 1}")
     valid = gt.ravel() >= 0

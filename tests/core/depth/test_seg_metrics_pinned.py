@@ -286,3 +286,14 @@ def test_names_and_counts_must_pair_up():
         "ciou": None,
         "giou": None,
     }
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, 1.5, -0.5])
+def test_labels_that_are_not_whole_numbers_are_refused(bad):
+    labels = np.array([[0.0, 1.0, bad]])
+    whole = np.array([[0.0, 1.0, 2.0]])
+    for pred, gt, what in ((labels, whole, "prediction"), (whole, labels, "ground truth")):
+        with pytest.raises(IrisError) as error:
+            confusion(pred, gt, 3)
+        assert str(error.value) == f"{what} holds labels that are not whole numbers"
+    assert confusion(whole, whole, 3).trace() == 3  # whole floats are labels
