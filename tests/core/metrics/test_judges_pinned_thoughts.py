@@ -307,12 +307,14 @@ def test_stored_realir_pairs_each_image_with_its_input_under_one_version(tmp_pat
     found = stored_realir(tmp_path / "p", ids)
     assert list(found) == [a.id, b.id, c.id, d.id, f.id]
     assert found[f.id] == {"rs": None, "lps": None, "fs": None, "rating": 3.0,
-                           "rating_input": None, "task": "noise", "model": "m", "error": None}  # fmt: skip
+                           "rating_input": None, "task": "noise", "model": "m",
+                           "error": None}  # fmt: skip
     assert found[a.id] == {"rs": 3.0, "lps": 0.25, "fs": pytest.approx(0.2 * 0.75 * 3.0),
                            "rating": 4.0, "rating_input": 1.0, "task": "rain", "model": "m",
                            "error": None}  # fmt: skip
     assert found[b.id] == {"rs": None, "lps": None, "fs": None, "rating": 5.0,
-                           "rating_input": None, "task": "haze", "model": "m1", "error": None}  # fmt: skip
+                           "rating_input": None, "task": "haze", "model": "m1",
+                           "error": None}  # fmt: skip
     assert found[c.id] == {"rs": None, "lps": 0.5, "fs": None, "rating": None,
                            "rating_input": 3.0, "task": "rain", "model": "m",
                            "error": "E-restored"}  # fmt: skip
@@ -366,8 +368,10 @@ def test_stored_realir_without_judgements_or_lps_metric(tmp_path, lps_scores):
 
 
 def put_thought(project, text, version, value, error=None, metric=THOUGHT_METRIC):
-    project.put_judgement(sha(text), metric, version, judge="gemini", model="m",
-                          prompt_id="B100-SELF-EVAL", answer="x", value=value, error=error)  # fmt: skip
+    project.put_judgement(
+        sha(text), metric, version, judge="gemini", model="m", prompt_id="B100-SELF-EVAL",
+        answer="x", value=value, error=error,
+    )  # fmt: skip
 
 
 def test_stored_thoughts_reads_the_newest_version_per_run(tmp_path, judge):
