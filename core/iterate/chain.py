@@ -225,7 +225,12 @@ class Chain:
                 method_id=self.run.method_id,
                 run_id=self.run.id,
                 step_index=index,
-                meta={"prompt": plan.prompt, "seed": plan.seed, "inputs": base_meta["inputs"]},
+                meta={
+                    "prompt": plan.prompt,
+                    "prompt_id": plan.prompt_id,  # per-prompt sets and case counts read it
+                    "seed": meta["seed"],
+                    "inputs": base_meta["inputs"],
+                },
             )
             self.project.add_result(
                 self.run.id,
