@@ -6,6 +6,7 @@ at startup.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda")
@@ -22,8 +23,8 @@ class DeviceInfo:
 
 def resolve_device(choice: str = "auto") -> DeviceInfo:
     """Turn a setting into a concrete device; asking for CUDA without one falls back to CPU."""
-    if choice != "auto" and choice != "cpu" and not choice.startswith("cuda"):
-        raise ValueError(f"unknown device {choice!r}; known: {', '.join(DEVICE_CHOICES)}")
+    if choice not in ("auto", "cpu") and not re.fullmatch(r"cuda(:[0-9]{1,3})?", choice):
+        raise ValueError(f"unknown device {choice!r}; known: {', '.join(DEVICE_CHOICES)} or cuda:N")
     import torch
 
     cuda = torch.cuda.is_available()
@@ -32,4 +33,9 @@ def resolve_device(choice: str = "auto") -> DeviceInfo:
         return DeviceInfo("cpu", f"{label}, {torch.get_num_threads()} threads", cuda)
     name = "cuda:0" if choice in ("auto", "cuda") else choice
     index = int(name.split(":")[1])
+    if index >= torch.cuda.device_count():
+        raise ValueError(
+            f"no CUDA device {index}: this machine has {torch.cuda.device_count()} "
+            f"(cuda:0 to cuda:{torch.cuda.device_count() - 1})"
+        )
     return DeviceInfo(name, f"CUDA {index}: {torch.cuda.get_device_name(index)}", cuda)
