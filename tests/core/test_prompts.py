@@ -39,3 +39,40 @@ def test_user_prompts_live_in_the_project(project):
 def test_unknown_ids_are_prompt_text():
     prompt = resolve_prompt("Make it sharper.")
     assert prompt.id == "" and prompt.text == "Make it sharper."
+
+
+def test_judge_prompts_are_found_by_id_in_any_case_and_an_unknown_one_names_them():
+    from core.prompts import JUDGE, judge_prompt
+
+    judges = all_prompts(role=JUDGE)
+    assert judges and all(p.role == JUDGE for p in judges)
+    first = judges[0]
+    assert judge_prompt(f"  {first.id.lower()} ") == first
+    with pytest.raises(IrisError) as error:
+        judge_prompt("NO-SUCH-JUDGE")
+    assert str(error.value) == (
+        f"unknown judge prompt 'NO-SUCH-JUDGE'; known: {', '.join(p.id for p in judges)}"
+    )
+    assert all(p.role != JUDGE for p in all_prompts())  # edit prompts only by default
+
+
+def test_task_prompts_in_both_languages_and_unknown_ones_list_the_tasks():
+    from core.prompts import task_prompt
+
+    english, chinese = task_prompt("blur"), task_prompt("blur", "zh")
+    assert (english.id, chinese.id) == ("RIR-BLUR", "RIR-BLUR-ZH")
+    assert english.as_dict()["task"] == "blur" and english.as_dict()["language"] == "en"
+    with pytest.raises(IrisError, match=r"no 'fr' prompt for task 'blur'; tasks: .*blur"):
+        task_prompt("blur", "fr")
+
+
+def test_empty_prompts_are_refused(tmp_path):
+    from core.project import Project
+
+    with pytest.raises(IrisError, match="an empty prompt was given"):
+        resolve_prompt("   ")
+    with (
+        Project.create(tmp_path / "p") as project,
+        pytest.raises(IrisError, match="a prompt cannot be empty"),
+    ):
+        save_user_prompt(project, " \n ")
