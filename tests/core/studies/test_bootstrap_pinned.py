@@ -103,11 +103,10 @@ def test_one_resample_is_its_mean_twice():
     assert bootstrap_ci(data, resamples=1) == (mean, mean)
 
 
-def test_a_level_above_one_is_refused():
-    with pytest.raises(ValueError):
-        bootstrap_ci(VALUES, level=1.5)
-    with pytest.raises(ValueError):
-        bootstrap_ci(VALUES, level=float("nan"))
+@pytest.mark.parametrize("level", [1.5, 1.0, 0.0, -0.1, float("nan"), float("inf")])
+def test_a_level_outside_zero_to_one_is_refused(level):
+    with pytest.raises(ValueError, match="a confidence level is between 0 and 1"):
+        bootstrap_ci(VALUES, level=level)
 
 
 def test_a_non_finite_value_reaches_the_interval():
