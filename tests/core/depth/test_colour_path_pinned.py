@@ -75,8 +75,12 @@ def test_mask_far_with_an_empty_scratch_buffer_allocates_its_own() -> None:
 def test_float32_input_is_taken_as_its_float64_values() -> None:
     # The path works in float64: float32 vertices, parameters or colours give exactly what
     # their float64 values give (float32 arithmetic would round 0.7 - 0.1 differently).
-    vertices = np.array([[0.7, 0.1, 0.3], [0.1, 0.7, 0.9], [0.35, 0.95, 0.05]], dtype=np.float32)
-    params = np.array([0.0, 0.3, 1.0], dtype=np.float32)
+    vertices = np.array(
+        [[0.7, 0.1, 0.3], [0.1, 0.7, 0.9], [0.35, 0.95, 0.05], [0.2, 0.4, 0.8]], dtype=np.float32
+    )
+    # float32 0.7 - 0.1 is not the float64 difference of the same two numbers.
+    params = np.array([0.0, 0.1, 0.7, 1.0], dtype=np.float32)
+    assert np.float64(params[2] - params[1]) != np.float64(params[2]) - np.float64(params[1])
     wide = ColourPath(vertices.astype(np.float64), params.astype(np.float64))
     narrow = ColourPath(vertices, params)
     f = np.linspace(0.0, 1.0, 101)
