@@ -25,8 +25,8 @@ def bootstrap_ci(
     seed: int = DEFAULT_SEED,
 ) -> tuple[float, float] | None:
     """(low, high) percentile interval of the mean of ``values``; None under 2 values."""
-    if not 0.0 < level < 1.0:  # NaN fails too
-        raise ValueError(f"a confidence level is between 0 and 1 (exclusive), got {level}")
+    if not 0.0 < level <= 1.0:  # NaN fails too; 1 spans the smallest to the largest mean
+        raise ValueError(f"a confidence level is in (0, 1], got {level}")
     data = np.asarray(values, dtype=np.float64)
     n = data.size
     if n < 2:
