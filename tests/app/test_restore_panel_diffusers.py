@@ -3,36 +3,18 @@
 
 from __future__ import annotations
 
-import os
-
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from app.main_window import MainWindow
-from app.settings import Settings
 from app.tools import TOOLS
-from core.imageio import encode_png
+from tests.app.diffusers_window import photo_window
 from tests.app.test_restore_panel import click_thumbnail
-
-os.environ["HF_HUB_OFFLINE"] = "1"
 
 
 @pytest.fixture
 def window(qtbot, worker, tmp_path):
-    win = MainWindow(Settings(), worker)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    assert win.open_project(tmp_path / "project", create=True)
-    pixels = np.random.default_rng(0).random((48, 64, 3)).astype(np.float32)
-    win.project.add_image_bytes(encode_png(pixels), name="photo", kind="imported")
-    win.browser.refresh()
-    yield win
-    from core.local_models.cache import release_models
-
-    release_models()
-    win.close()
+    with photo_window(qtbot, worker, tmp_path, (48, 64), seed=0) as win:
+        yield win
 
 
 def test_a_tiny_kontext_edit_runs_from_the_restore_panel(window, qtbot, tmp_path):

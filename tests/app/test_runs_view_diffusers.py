@@ -5,34 +5,16 @@ Kontext built in a fixture, on the CPU)."""
 
 from __future__ import annotations
 
-import os
-
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from app.main_window import MainWindow
-from app.settings import Settings
-from core.imageio import encode_png
-
-os.environ["HF_HUB_OFFLINE"] = "1"
+from tests.app.diffusers_window import photo_window
 
 
 @pytest.fixture
 def window(qtbot, worker, tmp_path):
-    win = MainWindow(Settings(), worker)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    assert win.open_project(tmp_path / "project", create=True)
-    pixels = np.random.default_rng(1).random((24, 40, 3)).astype(np.float32)
-    win.project.add_image_bytes(encode_png(pixels), name="photo", kind="imported")
-    win.browser.refresh()
-    yield win
-    from core.local_models.cache import release_models
-
-    release_models()
-    win.close()
+    with photo_window(qtbot, worker, tmp_path, (24, 40), seed=1) as win:
+        yield win
 
 
 def _type_into(qtbot, spin, text: str) -> None:
