@@ -41,11 +41,17 @@ def prepare_qt_environment(headless_ok: bool) -> None:
 def application():
     """The one QApplication, created on first use with IRIS's names and icon.
 
-    Triton is blocked first, before any GL surface can exist (see app/triton_guard.py).
+    Triton is blocked first, before any GL surface can exist (see app/triton_guard.py), and
+    PySide6's per-import source scan is replaced by a faster one (app/pyside_import_check.py).
     """
     from app.triton_guard import block_triton
 
     block_triton()
+    import PySide6.QtCore  # noqa: F401  (loads the import hook the next line speeds up)
+
+    from app import pyside_import_check
+
+    pyside_import_check.install()
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 

@@ -16,20 +16,10 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from core.clock import now
 from core.errors import ProjectError
-from core.imageio import (
-    ImageInfo,
-    LoadedImage,
-    encode_png,
-    format_named,
-    load_image,
-    read_info,
-)
 from core.paths import DB_NAME
 from core.project._sqlite_utils import sqlite_utils
 from core.project.blobs import BlobStore
@@ -44,6 +34,11 @@ from core.project.scores import ScoreStore
 from core.project.summary import ProjectSummary
 from core.project.tags import TagStore
 from core.version import __version__
+
+if TYPE_CHECKING:  # numpy and the decoders load when pixels are first read or written
+    import numpy as np
+
+    from core.imageio import ImageInfo, LoadedImage
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -218,6 +213,8 @@ class Project(ScoreStore, TagStore, RatingStore, JudgementStore, FactStore, Proj
         The insert is race-free: two processes importing one file create one row, the
         second gets the first's record and ``False``.
         """
+        from core.imageio import format_named, read_info
+
         kind = checked(ImageKind, kind, "image kind")
         info = info or read_info(data, name=name)
         try:
@@ -263,6 +260,8 @@ class Project(ScoreStore, TagStore, RatingStore, JudgementStore, FactStore, Proj
         self, pixels: np.ndarray, *, name: str, kind: str, bit_depth: int = 8, **provenance: Any
     ) -> ImageRecord:
         """Encode canonical float pixels as PNG and store them like :meth:`add_image_bytes`."""
+        from core.imageio import encode_png
+
         data = encode_png(pixels, bit_depth)
         return self.add_image_bytes(data, name=name, kind=kind, **provenance)
 
@@ -294,6 +293,8 @@ class Project(ScoreStore, TagStore, RatingStore, JudgementStore, FactStore, Proj
         return self.path / record.file
 
     def load_pixels(self, image: ImageRecord | int) -> LoadedImage:
+        from core.imageio import load_image
+
         record = image if isinstance(image, ImageRecord) else self.image(image)
         return load_image(self.image_path(record), name=f"{record.name} ({record.file})")
 

@@ -1,0 +1,43 @@
+"""Opening a project and listing it loads neither numpy nor pandas (core/project/_sqlite_utils.py);
+both stay importable afterwards, and the store writes with or without them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CODE = r"""
+import json, sys
+from core.project import Project
+project = Project.create(sys.argv[1], name="light")
+method = project.ensure_method("identity", "classical")
+listed = [project.images(), project.runs(), project.methods()]
+before = {name: name in sys.modules for name in ("numpy", "pandas", "PIL")}
+import numpy as np  # importable again once the store is loaded
+record = project.add_image_array(np.zeros((4, 5, 3), np.float32), name="black", kind="imported")
+again = project.ensure_method("second", "classical")
+print(json.dumps({"before": before, "method": method, "again": again,
+                  "image": [record.width, record.height], "numpy": np.__name__}))
+"""
+
+
+def test_the_store_opens_and_lists_without_numpy_or_pandas(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [sys.executable, "-c", CODE, str(tmp_path / "p")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    facts = json.loads(result.stdout.strip().splitlines()[-1])
+    assert facts["before"] == {"numpy": False, "pandas": False, "PIL": False}
+    assert facts["image"] == [5, 4]
+    assert facts["numpy"] == "numpy"
+    assert facts["again"] == facts["method"] + 1
