@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from core.device import DeviceInfo, resolve_device
 from core.errors import Cancelled, IrisError
 from core.redact import redact
+from core.thread_trace import follow_tracer
 
 PROGRESS_INTERVAL_S = 0.05
 _RUNNING_WORKERS: set[ComputeWorker] = set()
@@ -91,6 +92,7 @@ class _Executor(QObject):
 
     @Slot(object)
     def run(self, job: _Job) -> None:
+        follow_tracer()  # coverage and debuggers reach the Qt-started worker thread too
         if job.cancel.is_set():
             self.job_cancelled.emit(job.id)
             return

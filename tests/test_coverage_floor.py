@@ -23,6 +23,7 @@ def test_a_module_under_the_floor_in_lines_or_branches_is_listed():
             "core/b.py": _file(10, 7, 0, 0),  # no branches: lines decide
             "core/c.py": _file(10, 8, 4, 4),  # exactly at the floor
             "app/d.py": _file(10, 0, 0, 0),  # another package
+            "core/__init__.py": _file(0, 0, 0, 0),  # a docstring only: nothing to cover
         }
     }
     assert under_floor(report, "core", 80) == [

@@ -20,6 +20,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from core.thread_trace import follow_tracer
+
 
 class _Relay(QObject):
     """Receives every task's outcome (queued to the GUI thread) and finds its loader."""
@@ -66,6 +68,7 @@ class _Task(QRunnable):
         self.relay, self.loader_id, self.key, self.fn, self.args = relay, loader_id, key, fn, args
 
     def run(self) -> None:
+        follow_tracer()  # coverage and debuggers reach the pool's Qt-started threads too
         try:
             result = self.fn(*self.args)
         except Exception as exc:  # reported to the GUI, never raised in the pool thread
