@@ -97,7 +97,7 @@ class LoadedImage:
 
 def _stored_bit_depth(im: Image.Image) -> int:
     if im.format == "TIFF":
-        bits = im.tag_v2.get(258)  # BitsPerSample
+        bits = im.tag_v2.get(258, 1)  # BitsPerSample; absent means 1 (TIFF 6.0, and Pillow)
         if bits:
             return int(bits[0] if isinstance(bits, tuple) else bits)
     if im.mode in _SIXTEEN_BIT_GRAY_MODES:
