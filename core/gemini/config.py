@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from functools import lru_cache
 
@@ -43,6 +44,7 @@ def base_url() -> str | None:
 def retry_base_seconds() -> float:
     """First back-off delay; doubled per retry and capped at 8x (``IRIS_GEMINI_RETRY_BASE_S``)."""
     try:
-        return max(0.0, float(os.environ.get(RETRY_BASE_ENV, "1.0")))
+        seconds = float(os.environ.get(RETRY_BASE_ENV, "1.0"))
     except ValueError:
         return 1.0
+    return max(0.0, seconds) if math.isfinite(seconds) else 1.0  # "inf" would wait forever

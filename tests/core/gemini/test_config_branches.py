@@ -46,7 +46,17 @@ def test_an_empty_base_url_is_no_override(monkeypatch):
 
 @pytest.mark.parametrize(
     ("value", "seconds"),
-    [(None, 1.0), ("0.25", 0.25), ("0", 0.0), ("-3", 0.0), ("soon", 1.0), ("", 1.0)],
+    [
+        (None, 1.0),
+        ("0.25", 0.25),
+        ("0", 0.0),
+        ("-3", 0.0),
+        ("soon", 1.0),
+        ("", 1.0),
+        ("inf", 1.0),
+        ("-inf", 1.0),
+        ("nan", 1.0),
+    ],
 )
 def test_retry_base_seconds(monkeypatch, value, seconds):
     if value is None:
