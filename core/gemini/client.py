@@ -14,13 +14,16 @@ import asyncio
 import contextlib
 import threading
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from core.errors import Cancelled
 from core.gemini.config import DEFAULT_IMAGE_SIZE, base_url, retry_base_seconds
 from core.methods.base import MethodFailed
 from core.redact import redact, redact_data, register_secret
+
+T = TypeVar("T")
 
 POLL_S = 0.02
 MAX_BACKOFF_FACTOR = 8
@@ -314,7 +317,7 @@ def edit_image(
     request: EditRequest, key: str, *, cancel: threading.Event | None = None
 ) -> EditResponse:
     """Send ``request`` and wait for the image; raises MethodFailed, Cancelled."""
-    return asyncio.run(_edit(request, key, cancel))
+    return run_on_own_loop(lambda: _edit(request, key, cancel))
 
 
 def generate_text(
@@ -324,4 +327,30 @@ def generate_text(
 
     The same cancellable, retrying request as :func:`edit_image`; judges use it.
     """
-    return asyncio.run(_edit(request, key, cancel, parse_text_response))
+    return run_on_own_loop(lambda: _edit(request, key, cancel, parse_text_response))
+
+
+def run_on_own_loop(make_coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine to its end on a fresh event loop in a short-lived thread of its own.
+
+    ``asyncio.run`` refuses to start inside a thread whose loop is already running (a
+    notebook, an async script calling IRIS), so the request always gets its own thread and
+    loop; the caller blocks until it ends and gets its result or its exception. A side
+    effect that matters for measuring: CPython 3.11 loses a tracer's frame stack when a
+    task with a ``finally`` is cancelled (anyio's connection race does that), which left
+    coverage misattributing the caller's lines; a thread that ends takes that with it.
+    """
+    outcome: dict[str, Any] = {}
+
+    def body() -> None:
+        try:
+            outcome["value"] = asyncio.run(make_coroutine())
+        except BaseException as exc:  # handed to the caller, raised there
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=body, name="iris-gemini-request", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

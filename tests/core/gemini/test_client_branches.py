@@ -8,6 +8,7 @@ the real client to the fake server on 127.0.0.1 (tests/fakes), never the interne
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 
@@ -335,3 +336,19 @@ def test_a_cancel_during_the_back_off_stops_at_once(server, monkeypatch):
     thread.join(5)
     assert "at" in outcome and outcome["at"] - set_at < 0.5
     assert len(server.requests) == 1, "no retry after the cancel"
+
+
+def test_a_request_from_inside_a_running_event_loop_works_and_errors_reach_the_caller(server):
+    """A notebook or an async script already runs a loop; the request runs on its own."""
+    server.push(Reply(body=text_response("yes")))
+    server.push(Reply(body=blocked_prompt_response("SAFETY")))
+    request = EditRequest(model="judge", prompt="same?", modalities=("TEXT",))
+
+    async def from_async_code():
+        answer = generate_text(request, FAKE_KEY)
+        with pytest.raises(MethodFailed) as caught:
+            generate_text(request, FAKE_KEY)
+        return answer.text, caught.value.reason
+
+    assert asyncio.run(from_async_code()) == ("yes", "blocked-prompt")
+    assert len(server.requests) == 2
