@@ -100,7 +100,7 @@ def launch(
 
     settings = Settings()
     worker = ComputeWorker()
-    window = MainWindow(settings, worker)
+    window = MainWindow(settings, worker, build_first_view=False)  # built once it is shown
     from app.excepthook import install
 
     undo_excepthook = install(window.report_error)  # uncaught errors: logged, one line shown
@@ -108,7 +108,9 @@ def launch(
     failed: list[str] = []
 
     def fill_window() -> None:
-        # The window is already on screen; the project (SQLite, numpy, Pillow) loads next.
+        # The window is already on screen; its first view, then the project (SQLite,
+        # numpy, Pillow) load next.
+        window.current_view()
         if not open_initial_project(window, project, sample) and (project or sample):
             failed.append(window.last_error or f"cannot open {project}")
             app.exit(1)

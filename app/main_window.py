@@ -35,7 +35,11 @@ from core.redact import redact
 class MainWindow(QMainWindow):
     """IRIS's one window. It wires widgets to core; it computes nothing itself."""
 
-    def __init__(self, settings: Settings, worker: ComputeWorker) -> None:
+    def __init__(
+        self, settings: Settings, worker: ComputeWorker, *, build_first_view: bool = True
+    ) -> None:
+        """``build_first_view=False`` leaves even the first tab's view to be built on first use
+        (``current_view()``): the start builds it just after the window is on screen."""
         super().__init__()
         self.settings = settings
         self.worker = worker
@@ -85,7 +89,8 @@ class MainWindow(QMainWindow):
             self._pages[name] = page
             self.tabs.addTab(page, VIEWS.meta(name).get("title", name))
         self.tabs.currentChanged.connect(lambda index: self.view(list(self._pages)[index]))
-        self.view(next(iter(self._pages)))
+        if build_first_view:
+            self.current_view()
         self.setCentralWidget(self.tabs)
 
         self._build_status_bar()

@@ -91,7 +91,7 @@ def read_listing_at(
 def _images(project: Project, names: ProjectNames, images: list[ImageRecord]) -> list:
     from core.provenance import Provenance
 
-    story = Provenance.read(project, names)
+    story = Provenance.read(project)  # the same names: ProjectNames.read is cached
     entries = []
     for image in images:
         name = names.images.get(image.id, image.name)

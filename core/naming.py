@@ -233,7 +233,8 @@ class ProjectNames:
 
     @classmethod
     def read(cls, project: Project, budget: int = BUDGET) -> ProjectNames:
-        return _Namer(project, budget).names()
+        """The project's names, read once until it changes (``Project.cached``)."""
+        return project.cached(("names", budget), lambda: _Namer(project, budget).names())
 
 
 class _Namer:

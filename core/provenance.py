@@ -37,6 +37,13 @@ class Provenance:
 
     @classmethod
     def read(cls, project: Project, names: ProjectNames | None = None) -> Provenance:
+        """The whole project's story; without ``names``, read once until the project changes."""
+        if names is None:
+            return project.cached("provenance", lambda: cls._read(project, None))
+        return cls._read(project, names)
+
+    @classmethod
+    def _read(cls, project: Project, names: ProjectNames | None) -> Provenance:
         return cls(
             {image.id: image for image in project.images()},
             {run.id: run for run in project.runs()},

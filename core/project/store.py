@@ -14,9 +14,9 @@ import json
 import math
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.clock import now
 from core.errors import ProjectError
@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # numpy and the decoders load when pixels are first read or w
     from core.imageio import ImageInfo, LoadedImage
 
 BUSY_TIMEOUT_MS = 30_000
+T = TypeVar("T")
 
 
 def _finite_or_none(value: Any) -> Any:
@@ -69,6 +70,7 @@ class Project(ScoreStore, TagStore, RatingStore, JudgementStore, FactStore, Proj
         self.path = path
         self._db = sqlite_utils.Database(conn, execute_plugins=False)
         self.blobs = BlobStore(path)
+        self._cache: dict[Hashable, tuple[tuple[int, int], Any]] = {}
 
     # -- opening -----------------------------------------------------------------
 
@@ -147,6 +149,27 @@ class Project(ScoreStore, TagStore, RatingStore, JudgementStore, FactStore, Proj
         self.close()
 
     # -- transactions and metadata -------------------------------------------------
+
+    def change_mark(self) -> tuple[int, int]:
+        """Equal marks mean the database is unchanged between them: the rows this
+        connection changed, and SQLite's ``data_version`` (it moves when another
+        connection, in this process or another, commits)."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        return self._db.conn.total_changes, int(version)
+
+    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()``'s result, read once and kept until the database changes.
+
+        For whole-project reads several readers need at once (display names and
+        provenance: the browser's listing and the Images view's facts on opening).
+        """
+        mark = self.change_mark()
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] == mark:
+            return hit[1]
+        value = build()
+        self._cache[key] = (mark, value)
+        return value
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
