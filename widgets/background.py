@@ -18,7 +18,7 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from core.thread_trace import follow_tracer
 
@@ -91,6 +91,7 @@ class BackgroundLoader(QObject):
         super().__init__(parent)
         self._pool = pool or QThreadPool.globalInstance()
         self._pending: set[Hashable] = set()
+        self._soon: list[_Task] = []  # requested with request_soon, started next turn
         self._relay = _the_relay()
         self._id = next(_ids)
         self._relay.loaders[self._id] = self
@@ -100,6 +101,24 @@ class BackgroundLoader(QObject):
     def request(self, key: Hashable, fn: Callable[..., Any], *args: Any) -> None:
         self._pending.add(key)
         self._pool.start(_Task(self._relay, self._id, key, fn, args))
+
+    def request_soon(self, key: Hashable, fn: Callable[..., Any], *args: Any) -> None:
+        """Like :meth:`request`, but the pool starts on the event loop's next turn.
+
+        For a burst of requests made while the GUI thread is still building what the
+        user sees (a grid being filled as a project opens): the pool's first tasks
+        import numpy and the decoders, which would take Python's lock from that work.
+        The key counts as pending at once.
+        """
+        self._pending.add(key)
+        if not self._soon:
+            QTimer.singleShot(0, self, self._start_soon)
+        self._soon.append(_Task(self._relay, self._id, key, fn, args))
+
+    def _start_soon(self) -> None:
+        tasks, self._soon = self._soon, []
+        for task in tasks:
+            self._pool.start(task)
 
     @property
     def pending(self) -> int:

@@ -197,7 +197,7 @@ class ThumbnailGrid(QListWidget):
                 self._icons.move_to_end(entry.path)
             elif entry.path is not None:
                 self._paths[entry.key] = entry.path
-                self._loader.request(entry.key, self._make, entry.path, self._size)
+                self._loader.request_soon(entry.key, self._make, entry.path, self._size)
         if self._loader.pending == 0:
             self.thumbnails_ready.emit()
 

@@ -162,3 +162,28 @@ def test_a_rebuild_shows_previews_already_made_without_decoding_again(qtbot, tmp
     assert sorted(made) == ["a", "b", "c"]  # only the new file was decoded
     picture = qimage_to_rgb(grid.item(0).icon().pixmap(32, 32).toImage())
     assert tuple(picture[16, 16]) == (0, 200, 0)  # the kept preview, shown at once
+
+
+def test_requests_made_soon_start_on_the_next_turn_and_count_as_pending_at_once(qtbot):
+    """request_soon: the GUI thread finishes what it is building before the pool starts."""
+    from PySide6.QtCore import QCoreApplication
+
+    from widgets.background import BackgroundLoader
+
+    started, received = [], []
+    loader = BackgroundLoader()
+    loader.loaded.connect(lambda key, value: received.append((key, value)))
+
+    def task(key):
+        started.append(key)
+        return key * 10
+
+    for key in range(3):
+        loader.request_soon(key, task, key)
+    assert loader.pending == 3
+    threading.Event().wait(0.2)  # no event loop turn yet: nothing may have started
+    assert started == []
+    QCoreApplication.processEvents()
+    qtbot.waitUntil(lambda: len(received) == 3, timeout=5000)
+    assert sorted(started) == [0, 1, 2] and sorted(received) == [(0, 0), (1, 10), (2, 20)]
+    assert loader.pending == 0
