@@ -26,6 +26,9 @@ if [ -z "${MUTATION_KEEP:-}" ]; then
     rm -rf mutants
 fi
 export QT_QPA_PLATFORM=offscreen
+# One math thread per mutant: mutmut limits each mutant's CPU time, and idle BLAS/OpenMP
+# threads spinning on a busy machine counted against it (equivalent mutants "timed out").
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 filters=()
 for module in ${MUTATION_MODULES:-}; do
     filters+=("$module.*")
