@@ -80,3 +80,55 @@ def test_the_pool_has_at_least_one_actor_and_never_more_than_the_items():
     assert pool_size({}, job, 10) == 1  # a cluster reporting no CPUs still gets one actor
     assert pool_size({"CPU": 0.5}, job, 10) == 1
     assert pool_size({"CPU": 8.0}, job, 0) == 1
+
+
+def test_a_job_with_nothing_left_returns_before_joining_ray(tmp_path, monkeypatch):
+    """Everything already scored (or nothing to score): no cluster is joined or started."""
+    import core.dataset.ray_engine as ray_engine
+    from core.dataset.results import ResultsStore
+
+    joined = []
+    monkeypatch.setattr(ray_engine, "_connect", lambda ray, job: joined.append(job) or True)
+    steps = []
+    job = DatasetJob("d", ["psnr"], str(tmp_path / "r.csv"), engine="ray")
+    report = ray_engine.run_ray(
+        job, [], ResultsStore(tmp_path / "r.csv"), set(), progress=lambda *a: steps.append(a)
+    )
+    assert report.rows_written == 0 and joined == [] and steps == [(0, 0)]
+
+
+class FakeHandle:
+    pass
+
+
+class FakeRemote:
+    def options(self, **kwargs):
+        return self
+
+
+class PoolRay:
+    def __init__(self):
+        self.killed = []
+
+    def remote(self, actor_class):
+        return FakeRemote()
+
+    def kill(self, handle, no_restart):
+        self.killed.append((handle, no_restart))
+
+
+def test_a_worker_that_dies_before_starting_is_killed_and_the_last_death_ends_the_job():
+    from core.dataset.ray_engine import _Pool
+
+    ray = PoolRay()
+    pool = _Pool(ray, object, DatasetJob("d", ["psnr"], "r.csv", engine="ray"))
+    handle = FakeHandle()
+    pool.death_limit = 1
+    pool._lost(None, handle, RuntimeError("node gone"))  # no actor yet: nothing requeued
+    assert ray.killed == [(handle, True)] and pool.deaths == 1 and pool.lost == []
+    with pytest.raises(IrisError) as caught:
+        pool._lost(None, FakeHandle(), RuntimeError("trace\nOSError: out of disk"))
+    assert str(caught.value) == (
+        "every Ray worker died (last: OSError: out of disk); the rows committed "
+        "so far are kept: run the same command again to resume"
+    )
