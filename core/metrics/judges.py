@@ -1,4 +1,4 @@
-"""Judges: RealIR-Bench's VLM severity rating (RS, LPS, FS) and Banana100's self-evaluation judge.
+"""RealIR-Bench's judge: a VLM's degradation severity rating, and RS, LPS and FS from it.
 
 - **Severity** (RealRestorer, Appendix C.1, Fig. 9): a VLM rates how strongly an
   image shows its task's degradation, 1-5 (5 = clean), from the Fig. 9 instruction
@@ -8,39 +8,39 @@
   RS = rating(restored) - rating(degraded input); LPS = LPIPS(restored, input);
   FS = 0.2 x (1 - LPS) x RS. IRIS's earlier generic 0-5 prompt stays as the named
   alternative ``IRIS-SEVERITY-0-5``. A person's rating (``manual``) may stand in.
-- **Self-evaluation delay** (Banana100, section 4.3, Fig. 8): an LLM reads each step's
-  reasoning summary with the Fig. 8 template (``B100-SELF-EVAL``, the summary at its
-  end) and answers yes or no; the first 'yes' step per run, and its mean and standard
-  deviation per run group. The paper's judge model (Gemini-3-flash) is the default.
-
-The judge model is a choice: :data:`BACKENDS` maps ``gemini`` (through
-:mod:`core.gemini.client`: same retries, cancel and endpoint override) and ``local``
-(``core.local_models.vlm.ask``, a local VLM such as the paper's Qwen3-VL-8B-Instruct,
-imported on first use) to one ``ask(model, prompt, image, mime, cancel) -> str``.
+The judge model is a choice (:mod:`core.metrics.judge_backends`: ``gemini`` or a
+``local`` VLM such as the paper's Qwen3-VL-8B-Instruct). Banana100's self-evaluation judge
+of reasoning summaries is :mod:`core.metrics.thought_judge`; its names are re-exported
+here so that ``core.metrics.judges`` stays the one import for every judge.
 
 Storage: each judgement is a ``judgements`` row (:mod:`core.project.judgements`:
 backend, model, prompt id, task, answer text, rating or the reason it has none) and a
-``scores`` row with the same key (metric ``judge:severity`` keyed by the image content,
-``judge:thought-noise`` keyed by the SHA-256 of the thought text), so the tables and
-statistics read judge ratings like any score. The metric version names backend, model,
-prompt id and task, so changing any asks again. (Projects from before schema 6 kept the
-record in ``project_meta``; the migration moved it into the table.)
-:func:`stored_realir` and :func:`stored_thoughts` read what is stored, asking nothing.
+``scores`` row with the same key (metric ``judge:severity``, keyed by the image content),
+so the tables and statistics read judge ratings like any score. The metric version names
+backend, model, prompt id and task, so changing any asks again. (Projects from before
+schema 6 kept the record in ``project_meta``; the migration moved it into the table.)
+:func:`stored_realir` reads what is stored, asking nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from statistics import fmean, stdev
 from typing import Any
 
 from core.errors import IrisError
 from core.jobs import ProgressFn, check_cancelled, no_progress
+from core.metrics.judge_backends import (
+    ANSWER_KEEP,
+    BACKENDS,
+    MANUAL,
+    Backend,
+    backend,
+    judge_model,
+    judge_version,
+)
 from core.metrics.realir import (
     TASK_TAG,
     JudgeAnswerError,
@@ -50,124 +50,46 @@ from core.metrics.realir import (
     parse_rating_0_5,
     resolve_task,
 )
+from core.metrics.thought_judge import (
+    THOUGHT_METRIC,
+    ThoughtRun,
+    group_summary,
+    judge_thoughts,
+    parse_yes_no,
+    stored_thoughts,
+)
 from core.project import Project
 
 __all__ = [
     "BACKENDS",
     "SEVERITY_METRIC",
     "THOUGHT_METRIC",
+    "Backend",
     "JudgeAnswerError",
+    "ThoughtRun",
+    "backend",
     "fs_score",
     "group_summary",
+    "judge_model",
     "judge_thoughts",
     "parse_degradation_score",
     "parse_yes_no",
     "realir_scores",
     "set_manual_rating",
     "severity",
+    "stored_realir",
+    "stored_thoughts",
 ]
 
-JUDGE_MODEL_ENV = "IRIS_JUDGE_MODEL"
-DEFAULT_SEVERITY_MODEL = "gemini-2.5-flash"  # IRIS's choice for the gemini backend
-PAPER_SEVERITY_MODEL = "Qwen3-VL-8B-Instruct"  # RealRestorer's judge (a local VLM)
-DEFAULT_THOUGHT_MODEL = "gemini-3-flash-preview"  # Banana100's "Gemini-3-flash" (section 4.3)
 SEVERITY_METRIC = "judge:severity"
-THOUGHT_METRIC = "judge:thought-noise"
-MANUAL = "manual"
 SEVERITY_PROMPT_ID = "RIR-SEVERITY"
 GENERIC_SEVERITY_PROMPT_ID = "IRIS-SEVERITY-0-5"
-THOUGHT_PROMPT_ID = "B100-SELF-EVAL"
-ANSWER_KEEP = 2000  # characters of an answer kept in its record
 
 # How each severity prompt's answer is read: the paper's strictly, IRIS's own leniently.
 SEVERITY_PARSERS: dict[str, Callable[[str], int]] = {
     SEVERITY_PROMPT_ID: parse_degradation_score,
     GENERIC_SEVERITY_PROMPT_ID: parse_rating_0_5,
 }
-
-
-def _ask_gemini(model: str, prompt: str, image: bytes | None, mime: str, cancel) -> str:
-    from core.gemini.client import EditRequest, generate_text
-    from core.gemini.keys import api_key
-
-    request = EditRequest(
-        model=model,
-        prompt=prompt,
-        image=image,
-        mime_type=mime,
-        image_size=None,
-        include_thoughts=False,
-        timeout_s=60.0,
-        modalities=("TEXT",),
-    )
-    return generate_text(request, api_key(), cancel=cancel).text
-
-
-LOCAL_MISSING = (
-    "the 'local' judge needs IRIS's local-model runtime (core.local_models.vlm), "
-    "which this installation does not have; use --judge gemini"
-)
-
-
-def _ask_local(model: str, prompt: str, image: bytes | None, mime: str, cancel) -> str:
-    try:
-        from core.local_models import vlm
-    except ModuleNotFoundError as exc:
-        if exc.name in ("core.local_models", "core.local_models.vlm"):
-            raise IrisError(LOCAL_MISSING) from None
-        raise
-    return str(vlm.ask(model, prompt, image, mime, cancel))
-
-
-def _gemini_default(kind: str) -> str:
-    fallback = DEFAULT_THOUGHT_MODEL if kind == "thoughts" else DEFAULT_SEVERITY_MODEL
-    return os.environ.get(JUDGE_MODEL_ENV, "").strip() or fallback
-
-
-def _local_default(kind: str) -> str:
-    raise IrisError(
-        f"the local judge needs --model FOLDER (a vision-language model folder; the paper's "
-        f"severity judge is {PAPER_SEVERITY_MODEL})"
-    )
-
-
-@dataclass(frozen=True)
-class Backend:
-    """How a judge model is asked, and which model it uses when none is given."""
-
-    ask: Callable[[str, str, bytes | None, str, Any], str]
-    default_model: Callable[[str], str]
-
-
-BACKENDS: dict[str, Backend] = {
-    "gemini": Backend(_ask_gemini, _gemini_default),
-    "local": Backend(_ask_local, _local_default),
-}
-
-
-def backend(name: str) -> Backend:
-    if name not in BACKENDS:
-        raise IrisError(f"unknown judge {name!r}; known: {', '.join([*BACKENDS, MANUAL])}")
-    return BACKENDS[name]
-
-
-def judge_model(kind: str = "severity") -> str:
-    """The Gemini model that judges when none is given (``IRIS_JUDGE_MODEL`` first)."""
-    return _gemini_default(kind)
-
-
-def _version(judge: str, model: str, prompt_id: str, task: str, text: str) -> str:
-    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
-    return f"{judge}:{model}|{prompt_id}|{task or '-'}|{digest}"
-
-
-def parse_yes_no(text: str) -> bool:
-    """Fig. 8's yes/no answer: its first word (quotes, case and punctuation ignored)."""
-    words = str(text).strip().lstrip("\"'“‘*`").split(None, 1)
-    first = words[0].strip(".,;:!\"'”’*`").lower() if words else ""
-    if first not in ("yes", "no"):
-        raise JudgeAnswerError(f"the answer does not start with yes or no: {str(text)[:120]!r}")
-    return first == "yes"
 
 
 def set_manual_rating(project_dir: str | Path, image_id: int, rating: float) -> None:
@@ -235,7 +157,7 @@ def severity(
     chosen = backend(judge)
     model = model or chosen.default_model("severity")
     prompt = _severity_text(prompt_id, task)
-    version = _version(judge, model, prompt_id, task.key, prompt)
+    version = judge_version(judge, model, prompt_id, task.key, prompt)
     stored = project.judgement(image.sha256, SEVERITY_METRIC, version)
     if stored is not None and (stored["value"] is not None or not retry_failed):
         value = stored["value"]
@@ -389,107 +311,6 @@ def realir_scores(
     return rows
 
 
-@dataclass
-class ThoughtRun:
-    """The judge's verdict on each step's thoughts in one run, and the first 'yes'."""
-
-    run: str
-    group: str | None
-    answers: dict[int, bool] = field(default_factory=dict)
-    failed: dict[int, str] = field(default_factory=dict)
-    """Steps whose answer was neither yes nor no: the reason (recorded, not a 'no')."""
-
-    @property
-    def first_yes(self) -> int | None:
-        return next((step for step in sorted(self.answers) if self.answers[step]), None)
-
-
-def thought_prompt(summary: str, prompt_id: str = THOUGHT_PROMPT_ID) -> str:
-    """The Fig. 8 template with the reasoning summary inserted at its end."""
-    from core.prompts import judge_prompt
-
-    return judge_prompt(prompt_id).text.replace("{reasoning_summary}", summary)
-
-
-def judge_thoughts(
-    project_dir: str | Path,
-    runs: Sequence[str],
-    *,
-    judge: str = "gemini",
-    model: str | None = None,
-    prompt_id: str = THOUGHT_PROMPT_ID,
-    stop_at_first_yes: bool = True,
-    progress: ProgressFn = no_progress,
-    cancel: threading.Event | None = None,
-) -> list[ThoughtRun]:
-    """Ask the LLM judge about every step's thought summary of ``runs`` (or run groups)."""
-    from core.metrics.series import expand_runs
-    from core.prompts import judge_prompt
-
-    chosen = backend(judge)
-    model = model or chosen.default_model("thoughts")
-    template = judge_prompt(prompt_id).text
-    version = _version(judge, model, prompt_id, "", template)
-    out: list[ThoughtRun] = []
-    with Project.open(project_dir) as project:
-        names = expand_runs(project, runs)
-        for done, name in enumerate(names):
-            run = project.run(name)
-            verdicts = ThoughtRun(run.name, run.group_name)
-            results = [r for r in project.results(run.id) if (r.step_index or 0) >= 1]
-            for result in sorted(results, key=lambda r: r.step_index or 0):
-                check_cancelled(cancel)
-                text = str(result.meta.get("thoughts") or "").strip()
-                if not text:
-                    continue
-                step = int(result.step_index)
-                key = hashlib.sha256(text.encode()).hexdigest()
-                stored = project.score(key, THOUGHT_METRIC, version)
-                if stored is not None and stored["value"] is not None:
-                    answer: bool | None = bool(stored["value"])
-                else:
-                    reply = chosen.ask(model, thought_prompt(text, prompt_id), None, "", cancel)
-                    try:
-                        answer, error = parse_yes_no(reply), None
-                    except JudgeAnswerError as exc:
-                        answer, error = None, str(exc)
-                        verdicts.failed[step] = error
-                    value = None if answer is None else float(answer)
-                    with project.transaction():
-                        project.put_score(key, THOUGHT_METRIC, version, value, error=error)
-                        project.put_judgement(
-                            key, THOUGHT_METRIC, version, judge=judge, model=model,
-                            prompt_id=prompt_id, answer=reply, value=value, error=error,
-                        )  # fmt: skip
-                if answer is None:
-                    continue
-                verdicts.answers[step] = answer
-                if answer and stop_at_first_yes:
-                    break
-            out.append(verdicts)
-            progress(done + 1, len(names))
-    return out
-
-
-def group_summary(runs: Sequence[ThoughtRun]) -> dict[str, dict]:
-    """First-'yes' step per run group: mean, standard deviation, and runs that never said yes."""
-    groups: dict[str, list[ThoughtRun]] = {}
-    for run in runs:
-        groups.setdefault(run.group or run.run, []).append(run)
-    summary = {}
-    for group, members in groups.items():
-        steps = [m.first_yes for m in members if m.first_yes is not None]
-        summary[group] = {
-            "runs": len(members),
-            "first_yes": {m.run: m.first_yes for m in members},
-            "mean": fmean(steps) if steps else None,
-            "sd": stdev(steps) if len(steps) > 1 else (0.0 if steps else None),
-            "never": len(members) - len(steps),
-            "failed_answers": sum(len(m.failed) for m in members),
-        }
-    return summary
-
-
 def _newest_versions(rows: Sequence[dict]) -> dict[str, dict[str, dict]]:
     """``{sha256: {metric_version: row}}`` from judgement rows given newest first."""
     out: dict[str, dict[str, dict]] = {}
@@ -552,38 +373,4 @@ def stored_realir(
             row["lps"] = lps
             if row["rs"] is not None and lps is not None:
                 row["fs"] = fs_score(row["rs"], lps)
-    return out
-
-
-def stored_thoughts(
-    project_dir: str | Path, runs: Sequence[str], cancel: threading.Event | None = None
-) -> list[ThoughtRun]:
-    """The thought judge's stored verdicts per run (nothing asked): of the newest judge
-    version that judged the run's thoughts, every answered step and the first 'yes'."""
-    from core.metrics.series import expand_runs
-
-    out: list[ThoughtRun] = []
-    with Project.open(project_dir) as project:
-        for name in expand_runs(project, runs):
-            check_cancelled(cancel)
-            run = project.run(name)
-            texts: dict[int, str] = {}
-            for result in project.results(run.id):
-                text = str(result.meta.get("thoughts") or "").strip()
-                if text and (result.step_index or 0) >= 1:
-                    texts[int(result.step_index)] = hashlib.sha256(text.encode()).hexdigest()
-            verdicts = ThoughtRun(run.name, run.group_name)
-            rows = project.judgements(THOUGHT_METRIC, sorted(set(texts.values()))) if texts else []
-            if rows:
-                version = rows[0]["metric_version"]
-                by_sha = {r["image_sha256"]: r for r in rows if r["metric_version"] == version}
-                for step, sha in sorted(texts.items()):
-                    row = by_sha.get(sha)
-                    if row is None:
-                        continue
-                    if row["value"] is None:
-                        verdicts.failed[step] = row["error"] or "no answer"
-                    else:
-                        verdicts.answers[step] = bool(row["value"])
-            out.append(verdicts)
     return out
