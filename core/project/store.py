@@ -1,4 +1,4 @@
-"""A project: ``iris.db`` (SQLite through sqlite-utils, WAL) beside content-addressed images.
+"""A project: ``iris.db`` (SQLite in WAL mode, core/project/database.py) beside its images.
 
 Several IRIS processes and threads may open the same project at once: SQLite's
 WAL mode serialises writers, every write that matters is one ``BEGIN
@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from core.clock import now
 from core.errors import ProjectError
 from core.paths import DB_NAME
-from core.project._sqlite_utils import sqlite_utils
 from core.project.blobs import BlobStore
+from core.project.database import Database
 from core.project.facts import FactStore
 from core.project.judgements import JudgementStore
 from core.project.kinds import ImageKind, MethodKind, ResultStatus, RunKind, RunStatus, checked
@@ -68,7 +68,7 @@ class Project(ScoreStore, TagStore, RatingStore, JudgementStore, FactStore, Proj
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
-        self._db = sqlite_utils.Database(conn, execute_plugins=False)
+        self._db = Database(conn)
         self.blobs = BlobStore(path)
         self._cache: dict[Hashable, tuple[tuple[int, int], Any]] = {}
 
