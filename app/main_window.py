@@ -1,20 +1,20 @@
-"""The main window: menus, the project browser, the central views and the status bar."""
+"""The main window: the project browser, the central views, projects, imports and errors.
+
+Its menus are app/main_menus.py, the status bar's job corner app/job_status.py.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 
 from app.context import ViewContext
 from app.job_owner import JobOwner
+from app.job_status import JobStatus
+from app.main_menus import build_menus
 from app.project_browser import ProjectBrowser
 from app.session import ProjectChange, ProjectSession
 from app.settings import Settings
-from app.tools import TOOLS
 from app.views import VIEWS, ordered_view_names
 from app.worker import ComputeWorker, JobHandle
 from core.errors import IrisError
@@ -44,7 +45,6 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.worker = worker
         self.project = None  # core.project.Project, imported with the first project
-        self._shown_job: JobHandle | None = None  # the job the status bar shows and cancels
         self._owners: dict[str, JobOwner] = {}
         self.last_error: str | None = None
         self.setWindowTitle("IRIS")
@@ -93,14 +93,15 @@ class MainWindow(QMainWindow):
             self.current_view()
         self.setCentralWidget(self.tabs)
 
-        self._build_status_bar()
-        self._build_menus()
-        worker.job_started.connect(self._on_job_started)
-        worker.job_progress.connect(self._on_job_progress)
-        worker.job_finished.connect(self._on_job_finished)
-        worker.device_changed.connect(
-            lambda info: self.device_label.setText(f"Device: {info.label}")
-        )
+        self.job_status = JobStatus(
+            self.statusBar(), worker, settings.device,
+            report_error=self.report_error, show_status=self.show_status,
+        )  # fmt: skip
+        status = self.job_status  # the widgets a user (and a test) reaches from the window
+        self.device_label, self.job_label = status.device_label, status.job_label
+        self.progress, self.cancel_button = status.progress, status.cancel_button
+        self.models_label = status.models_label
+        build_menus(self)
 
         if geometry := settings.window_geometry():
             self.restoreGeometry(geometry)
@@ -108,81 +109,6 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     # -- building ------------------------------------------------------------------------
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.device_label = QLabel(f"Device: {self.settings.device} (resolving)")
-        self.job_label = QLabel("")
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(220)
-        self.progress.setVisible(False)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(self.cancel_jobs)
-        self.models_label = QLabel("")  # local models the worker holds, and their GPU memory
-        self.models_label.setVisible(False)
-        bar.addPermanentWidget(self.job_label)
-        bar.addPermanentWidget(self.progress)
-        bar.addPermanentWidget(self.cancel_button)
-        bar.addPermanentWidget(self.models_label)
-        bar.addPermanentWidget(self.device_label)
-
-    def _action(self, menu, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
-        action = menu.addAction(text)
-        action.triggered.connect(slot)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        return action
-
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._action(
-            file_menu, "&New Project...", self.new_project_dialog, QKeySequence.StandardKey.New
-        )
-        self._action(
-            file_menu, "&Open Project...", self.open_project_dialog, QKeySequence.StandardKey.Open
-        )
-        self._action(
-            file_menu, "Open &Sample Project", lambda: self.open_sample_project(background=True)
-        )
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Import Images...", self.import_images_dialog, "Ctrl+I")
-        self._action(file_menu, "Import &Folder...", self.import_folder_dialog, "Ctrl+Shift+I")
-        file_menu.addSeparator()
-        self._action(
-            file_menu,
-            "Se&ttings...",
-            self.open_settings_dialog,
-            QKeySequence.StandardKey.Preferences,
-        )
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        view_menu = self.menuBar().addMenu("&View")
-        for index, name in enumerate(self._pages, start=1):
-            title = VIEWS.meta(name).get("title", name)
-            self._action(
-                view_menu, title, lambda _=False, n=name: self.show_view(n), f"Ctrl+{index}"
-            )
-
-        if len(TOOLS):
-            tools_menu = self.menuBar().addMenu("&Tools")
-            for name in TOOLS.names():
-                meta = TOOLS.meta(name)
-                slot = lambda _=False, n=name: TOOLS.get(n)(self)  # noqa: E731
-                self._action(tools_menu, meta.get("title", name), slot, meta.get("shortcut"))
-
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts)
-        self._action(help_menu, "&About IRIS", self.show_about)
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in self.settings.recent_projects:
-            self._action(self.recent_menu, path, lambda _=False, p=path: self.open_project(p))
-        if not self.settings.recent_projects:
-            self.recent_menu.addAction("(none)").setEnabled(False)
 
     # -- projects ------------------------------------------------------------------------
 
@@ -328,6 +254,10 @@ class MainWindow(QMainWindow):
                 view.show_images(self._selection)
         return self.views[name]
 
+    def view_names(self) -> list[str]:
+        """The views' names in tab order."""
+        return list(self._pages)
+
     def current_view(self) -> QWidget:
         """The view on the current tab (built on demand)."""
         return self.view(list(self._pages)[self.tabs.currentIndex()])
@@ -363,9 +293,7 @@ class MainWindow(QMainWindow):
 
     def cancel_jobs(self) -> None:
         """Cancel the job the status bar shows (others, queued or running, go on)."""
-        if self._shown_job is not None and not self._shown_job.is_finished:
-            self._shown_job.cancel()
-            self.job_label.setText(f"Cancelling {self._shown_job.name}...")
+        self.job_status.cancel_shown_job()
 
     @property
     def context(self) -> ViewContext:
@@ -381,55 +309,6 @@ class MainWindow(QMainWindow):
     def _on_project_changed(self, what: ProjectChange, _source: object) -> None:
         if what & (ProjectChange.IMAGES | ProjectChange.RUNS):
             self.browser.refresh_soon()
-
-    def _on_job_started(self, handle: JobHandle) -> None:
-        if handle.name == "device":
-            return
-        self._shown_job = handle
-        self.job_label.setText(handle.name)
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(True)
-        self.cancel_button.setEnabled(True)
-
-    def _on_job_progress(self, handle: JobHandle, done: int, total: int) -> None:
-        if handle is not self._shown_job:
-            return
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        # Jobs count in their own units (a restore counts 1000 per image): large counts as %.
-        amount = f"{100 * done // max(total, 1)}%" if total > 100 else f"{done}/{total}"
-        self.job_label.setText(f"{handle.name} {amount}")
-
-    def _show_loaded_models(self) -> None:
-        from app.loaded_models import loaded_models_note
-
-        note = loaded_models_note(self.worker.device_name)
-        self.models_label.setVisible(note is not None)
-        if note is not None:
-            self.models_label.setText(note[0])
-            self.models_label.setToolTip(note[1])
-
-    def _on_job_finished(self, handle: JobHandle) -> None:
-        self._show_loaded_models()
-        if handle.name == "device" and handle.state == "failed":
-            self.device_label.setText("Device: CPU (torch unavailable)")
-            return
-        if handle is self._shown_job:  # show the next job still running, if any
-            running = [h for h in self.worker.active_jobs() if h.state == "running"]
-            self._shown_job = next((h for h in running if h.name != "device"), None)
-            if self._shown_job is not None:
-                self.job_label.setText(self._shown_job.name)
-        if self._shown_job is None:
-            self.progress.setVisible(False)
-            self.cancel_button.setEnabled(False)
-            self.job_label.setText("")
-        if handle.state == "failed":
-            message = handle.error or ""
-            if handle.log_path:  # a bug: the traceback is in the log, never in the dialog
-                message = f"unexpected error: {message} (details in {handle.log_path})"
-            self.report_error(f"{handle.name} failed", message)
-        elif handle.state == "cancelled":
-            self.show_status(f"{handle.name} cancelled")
 
     def report_error(self, title: str, message: str, details: str | None = None) -> None:
         """Show what went wrong without blocking the event loop (the dialog is window-modal).
