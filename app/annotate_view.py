@@ -9,6 +9,10 @@ selected annotation; Ctrl+Z / Ctrl+Shift+Z undo / redo (persistent); Space marks
 the image reviewed and moves on, Shift+Space clears the mark; wheel or + / -
 zoom, F fits, right or middle drag pans. Every change is
 committed to the project as it is made.
+
+This module is the queue and the shown image; making and showing flags is
+``app/annotate_flags.py``, the keys ``app/annotate_keys.py``, the layout
+``app/annotate_layout.py`` and the blind rating ``app/rating_mode.py``.
 """
 
 from __future__ import annotations
@@ -17,20 +21,14 @@ import getpass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QKeyEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QWidget,
-)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
+from app.annotate_flags import FlagEditor
 from app.views import ViewContext
-from widgets.annotation_canvas import AnnotationCanvas, Overlay
+from widgets.annotation_canvas import AnnotationCanvas
 from widgets.background import BackgroundLoader
 from widgets.case_counts import CaseCounts
-from widgets.label_palette import LabelPalette
 from widgets.qimage import rgb_to_qimage
 from widgets.queue_filters import QueueFilters
 
@@ -40,11 +38,6 @@ if TYPE_CHECKING:
     from core.project import ImageRecord, Project
 
 ANNOTATOR_KEY = "annotations/annotator"
-COMPARED = [
-    ("input", "the input", {"kind": "input"}),
-    ("step1", "step 1", {"kind": "step", "step": 1}),
-    ("none", "nothing", {}),
-]
 
 
 def _load_for_display(path: str, max_pixels: int):
@@ -72,18 +65,13 @@ class AnnotateView(QWidget):
         self.taxonomy: Taxonomy | None = None
         self.queue: list[ImageRecord] = []
         self.index = 0
-        self.group_index = 0
-        self.last_label: str | None = None
-        self.severity = 1
         self.selection: list[ImageRecord] = []
-        self._current_annotations: list[Annotation] = []
         self._qsettings = open_qsettings()
         self._loader = BackgroundLoader(self)
         self._loader.loaded.connect(self._on_loaded)
         self._loader.failed.connect(self._on_failed)
 
         self.canvas = AnnotationCanvas()
-        self.canvas.shape_drawn.connect(self._on_shape_drawn)
         self.canvas.key_handler = self.handle_key
         self.filters = QueueFilters()
         self.filters.changed.connect(self.rebuild_queue)
@@ -96,17 +84,10 @@ class AnnotateView(QWidget):
         )
         self.annotator_edit.editingFinished.connect(self._save_annotator)
         self.status_label = QLabel("")
-        self.tool_label = QLabel("")
-        self.compared_combo = QComboBox()
-        self.severity_combo = QComboBox()
-        self.severity_combo.addItems(["1 (minor)", "2 (clear)", "3 (severe)"])
-        self.severity_combo.currentIndexChanged.connect(self._on_severity)
-        self.note_edit = QLineEdit()
-        self.note_edit.setPlaceholderText("note for the next annotation")
-        self.labels_list = LabelPalette()
-        self.annotations_list = QListWidget()
-        self.annotations_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.annotations_list.currentRowChanged.connect(lambda _r: self._paint_overlays())
+        self.editor = editor = FlagEditor(self)
+        self.tool_label, self.compared_combo = editor.tool_label, editor.compared_combo
+        self.severity_combo, self.note_edit = editor.severity_combo, editor.note_edit
+        self.labels_list, self.annotations_list = editor.labels_list, editor.annotations_list
         self.cases = CaseCounts()
         self.cases.grouping_changed.connect(lambda _grouping: self._refresh_counts())
         self.count_by, self.counts_table = self.cases.count_by, self.cases.table
@@ -131,9 +112,6 @@ class AnnotateView(QWidget):
         self._qsettings.setValue(ANNOTATOR_KEY, self.annotator)
         self.canvas.setFocus()
 
-    def _on_severity(self, index: int) -> None:
-        self.severity = index + 1
-
     @property
     def loading(self) -> bool:
         return self._loader.pending > 0
@@ -154,7 +132,6 @@ class AnnotateView(QWidget):
             except IrisError as exc:  # a broken override must not stop the project opening
                 self.taxonomy = default_taxonomy()
                 self.status_label.setText(f"Using the default labels: {exc}")
-        self.group_index = 0
         if project is None:
             self.filters.clear()
         else:
@@ -166,24 +143,8 @@ class AnnotateView(QWidget):
                 annotators(project),
                 [method["name"] for method in project.methods()],
             )
-        self._fill_compared(project)
-        self._show_labels()
+        self.editor.set_project(project)
         self.rebuild_queue()
-
-    def _fill_compared(self, project: Project | None) -> None:
-        """What a flag is judged against: the input, step 1, or one of the project's methods."""
-        self.compared_combo.clear()
-        for _key, title, value in COMPARED:
-            if value.get("kind") != "method":
-                self.compared_combo.addItem(title, value)
-        for method in project.methods() if project is not None else []:
-            name = method["name"]
-            self.compared_combo.addItem(f"method {name}", {"kind": "method", "method": name})
-
-    def _fill_annotator_filter(self) -> None:
-        from core.annotations.store import annotators
-
-        self.filters.set_annotators(annotators(self.project))
 
     def show_images(self, images: list[ImageRecord]) -> None:
         """Browser selection: several images become the queue; one image is jumped to."""
@@ -268,12 +229,12 @@ class AnnotateView(QWidget):
         image = self.current
         if image is None or self.project is None:
             self.canvas.set_image(None)
-            self._refresh_annotations()
+            self.editor.refresh()
             self._update_progress()
             return
         path = str(self.project.image_path(image))
         self._loader.request(image.id, _load_for_display, path, self.context.settings.max_pixels)
-        self._refresh_annotations()
+        self.editor.refresh()
         self._update_progress()
 
     def _on_loaded(self, key: int, image) -> None:
@@ -306,96 +267,35 @@ class AnnotateView(QWidget):
         self.image_title.setText(f"{self.current.name}: {here}")
         self.image_title.setToolTip(self.current.name)
 
-    # -- labels and tools ----------------------------------------------------------------
+    # -- flags (app/annotate_flags.py) ---------------------------------------------------
 
-    def _group_colour(self, group_id: str) -> QColor:
-        return self.labels_list.group_colour(group_id)
+    @property
+    def last_label(self) -> str | None:
+        return self.editor.last_label
 
-    def _show_labels(self) -> None:
-        self.labels_list.show_taxonomy(self.taxonomy, self.group_index, self.last_label)
+    @property
+    def severity(self) -> int:
+        return self.editor.severity
 
     def cycle_group(self, step: int = 1) -> None:
-        if self.taxonomy:
-            self.group_index = (self.group_index + step) % len(self.taxonomy.groups)
-            self._show_labels()
+        self.editor.cycle_group(step)
 
     def set_tool(self, tool: str) -> None:
-        self.canvas.set_tool(tool)
-        names = {"rect": "Rectangle (R)", "polygon": "Polygon (G)", "brush": "Brush (B)"}
-        self.tool_label.setText(f"Tool: {names[tool]}")
-
-    def _on_shape_drawn(self, kind: str, _region: dict) -> None:
-        self.status_label.setText(f"{kind} drawn: press 1-9 to label it, Enter for the last label")
-
-    # -- annotating ----------------------------------------------------------------------
+        self.editor.set_tool(tool)
 
     def label_number(self, number: int) -> None:
-        """Number key: the active group's ``number``-th label for the pending shape or image."""
-        if self.taxonomy is None:
-            return
-        labels = self.taxonomy.groups[self.group_index].labels
-        if 1 <= number <= len(labels):
-            self.annotate(labels[number - 1].id)
+        self.editor.label_number(number)
 
     def annotate(self, label: str) -> Annotation | None:
-        """Commit the pending shape (or the whole image) with ``label``."""
-        from core.annotations import add
-        from core.errors import IrisError
-
-        image = self.current
-        if image is None or self.project is None:
-            return None
-        kind, region = self.canvas.take_pending() or ("image", {})
-        compared = dict(self.compared_combo.currentData() or {})
-        try:
-            made = add(
-                self.project,
-                image,
-                label=label,
-                annotator=self.annotator,
-                region_kind=kind,
-                region=region,
-                severity=self.severity,
-                note=self.note_edit.text().strip(),
-                compared_with=compared,
-            )
-        except IrisError as exc:
-            self.status_label.setText(f"Not saved: {exc}")
-            return None
-        self.note_edit.clear()
-        self.last_label = label
-        self._show_labels()
-        self.status_label.setText(f"Saved {self.taxonomy.title(label)} ({kind})")
-        self._changed()
-        return made
+        return self.editor.annotate(label)
 
     def delete_selected(self) -> None:
-        from core.annotations import delete
-
-        if not self._current_annotations or self.project is None:
-            return
-        row = self.annotations_list.currentRow()
-        target = self._current_annotations[row if row >= 0 else -1]
-        delete(self.project, target.uuid, annotator=self.annotator)
-        self.status_label.setText(f"Deleted {self.taxonomy.title(target.label)}")
-        self._changed()
+        self.editor.delete_selected()
 
     def undo(self, redo: bool = False) -> None:
-        from core.annotations import redo as redo_fn
-        from core.annotations import undo as undo_fn
+        self.editor.undo(redo)
 
-        if self.project is None:
-            return
-        changed = (redo_fn if redo else undo_fn)(self.project, self.annotator)
-        if changed is None:
-            self.status_label.setText("Nothing to redo" if redo else "Nothing to undo")
-            return
-        ids = [image.id for image in self.queue]
-        if changed.image_id in ids and changed.image_id != getattr(self.current, "id", None):
-            self.go_to(ids.index(changed.image_id))
-        verb = "Redid" if redo else "Undid"
-        self.status_label.setText(f"{verb} {self.taxonomy.title(changed.label)}")
-        self._changed()
+    # -- review marks and case counts ----------------------------------------------------
 
     def mark_reviewed(self, reviewed: bool = True, advance: bool = True) -> None:
         from core.annotations import mark_reviewed
@@ -408,39 +308,6 @@ class AnnotateView(QWidget):
         else:
             self._update_progress()
         self._refresh_counts()
-
-    def _changed(self) -> None:
-        self._refresh_annotations()
-        self._fill_annotator_filter()
-        self._update_progress()
-
-    def _refresh_annotations(self) -> None:
-        from core.annotations.store import annotations
-
-        self._current_annotations = []
-        self.annotations_list.clear()
-        if self.project is not None and self.current is not None:
-            self._current_annotations = annotations(self.project, image_id=self.current.id)
-        for a in self._current_annotations:
-            text = f"{self.taxonomy.title(a.label)}  [{a.region_kind}, sev {a.severity}]  {a.annotator}"
-            self.annotations_list.addItem(text + (f"  - {a.note}" if a.note else ""))
-        self._paint_overlays()
-        self._refresh_counts()
-
-    def _paint_overlays(self) -> None:
-        selected = self.annotations_list.currentRow()
-        overlays = []
-        if self.rating.active:  # flags could tell which method made the image
-            self.canvas.set_overlays(overlays)
-            return
-        for row, a in enumerate(self._current_annotations):
-            label = self.taxonomy.label(a.label) if self.taxonomy else None
-            colour = self._group_colour(label.group if label else "")
-            caption = f"{label.title if label else a.label} {a.severity}"
-            overlays.append(
-                Overlay(a.region_kind, a.region, colour, caption, row == selected, a.uuid)
-            )
-        self.canvas.set_overlays(overlays)
 
     def _refresh_counts(self) -> None:
         from core.annotations.summary import case_table, groupings
