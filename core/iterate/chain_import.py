@@ -128,6 +128,15 @@ def _add(plans: dict, image: str, run: str, step_text: str, path: Path, where: s
     return plan
 
 
+def _inside(base: Path, name: str, where: str, what: str) -> Path:
+    """``name`` resolved against ``base``, refused if it leaves it (``..``, an absolute
+    path, a link pointing elsewhere): a manifest or folder brings only its own files."""
+    file = (base / name).resolve()
+    if not file.is_relative_to(base.resolve()):
+        raise ChainImportError(f"{where}: {what} {name!r} is outside {base}")
+    return file
+
+
 def plan_folder(folder: str | Path, layout: str = DEFAULT_LAYOUT) -> list[ChainPlan]:
     """The chains a folder holds under ``layout`` (files that do not match are ignored)."""
     root = Path(folder)
@@ -143,11 +152,12 @@ def plan_folder(folder: str | Path, layout: str = DEFAULT_LAYOUT) -> list[ChainP
         if not match:
             continue
         fields = match.groupdict()
-        plan = _add(plans, fields["image"], fields.get("run") or "r1", fields["step"], path,
+        file = _inside(root, relative, str(root), "file")
+        plan = _add(plans, fields["image"], fields.get("run") or "r1", fields["step"], file,
                     str(path))  # fmt: skip
-        beside = path.with_suffix(".txt")
-        if beside.is_file():
-            plan.thoughts[int(fields["step"])] = beside
+        beside = Path(relative).with_suffix(".txt").as_posix()
+        if (root / beside).is_file():
+            plan.thoughts[int(fields["step"])] = _inside(root, beside, str(root), "thoughts file")
     return _checked(list(plans.values()), str(root), layout)
 
 
@@ -167,14 +177,14 @@ def plan_manifest(manifest: str | Path) -> list[ChainPlan]:
         where = f"{path}, row {number}"
         if not (row.get("image") or "").strip() or not (row.get("path") or "").strip():
             raise ChainImportError(f"{where}: empty image or path")
-        file = (path.parent / row["path"].strip()).resolve()
+        file = _inside(path.parent, row["path"].strip(), where, "file")
         if not file.is_file():
             raise ChainImportError(f"{where}: no file {row['path'].strip()!r}")
         plan = _add(plans, row["image"].strip(), (row.get("run") or "r1").strip() or "r1",
                     (row.get("step") or "").strip(), file, where)  # fmt: skip
         thought = (row.get("thoughts") or "").strip()
         if thought:
-            thought_file = (path.parent / thought).resolve()
+            thought_file = _inside(path.parent, thought, where, "thoughts file")
             if not thought_file.is_file():
                 raise ChainImportError(f"{where}: no thoughts file {thought!r}")
             plan.thoughts[int(row["step"])] = thought_file

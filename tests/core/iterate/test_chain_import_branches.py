@@ -209,3 +209,37 @@ def test_a_manifest_without_run_column_uses_r1(tmp_path):
     (plan,) = plan_manifest(path)
     assert (plan.run, plan.name, plan.thoughts) == ("r1", "K-r1", {})
     assert plan.steps == {0: (tmp_path / "s0.png").resolve(), 1: (tmp_path / "s1.png").resolve()}
+
+
+def test_a_manifest_brings_only_files_inside_its_folder(tmp_path):
+    inside = tmp_path / "chains"
+    inside.mkdir()
+    _png(inside / "s0.png")
+    _png(tmp_path / "secret.png")
+    (tmp_path / "secret.txt").write_text("private")
+    (inside / "link.png").symlink_to(tmp_path / "secret.png")
+    cases = [
+        ("Kokoro,r1,0,../secret.png,", r"row 2: file '\.\./secret\.png' is outside"),
+        (f"Kokoro,r1,0,{tmp_path / 'secret.png'},", r"row 2: file '/.*secret\.png' is outside"),
+        ("Kokoro,r1,0,link.png,", r"row 2: file 'link\.png' is outside"),
+        ("Kokoro,r1,0,s0.png,../secret.txt", r"row 2: thoughts file '\.\./secret\.txt' is outside"),
+    ]
+    for row, message in cases:
+        with pytest.raises(ChainImportError, match=message):
+            plan_manifest(_manifest(inside, row))
+
+
+def test_a_folder_brings_only_files_inside_it(tmp_path):
+    root = tmp_path / "chains"
+    (root / "Kokoro" / "r1").mkdir(parents=True)
+    _png(root / "Kokoro" / "r1" / "0.png")
+    _png(tmp_path / "secret.png")
+    (tmp_path / "secret.txt").write_text("private")
+    (root / "Kokoro" / "r1" / "1.png").symlink_to(tmp_path / "secret.png")
+    with pytest.raises(ChainImportError, match=r"file 'Kokoro/r1/1\.png' is outside"):
+        plan_folder(root)
+    (root / "Kokoro" / "r1" / "1.png").unlink()
+    _png(root / "Kokoro" / "r1" / "1.png")
+    (root / "Kokoro" / "r1" / "1.txt").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(ChainImportError, match=r"thoughts file 'Kokoro/r1/1\.txt' is out"):
+        plan_folder(root)
