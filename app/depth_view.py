@@ -10,7 +10,10 @@ classes, overlaid on the photo with a legend). The evaluation panel scores
 depth or normals against ground truth and shows the error map. The photo, map
 and error panes zoom and pan together. Decoding, scoring and export are the
 CLI's core functions, run on the compute worker; the UI thread only shows
-results. The panels are their own modules (``app/depth_*.py``).
+results. Its three columns and their panels are their own modules
+(``app/depth_*.py``); what each map mode means (its decoding job, how its scene is
+shown, what the pointer reads) is ``app/depth_modes.py``. The view keeps which map
+and photo are chosen, the last scene of each mode, and the wiring between them.
 """
 
 from __future__ import annotations
@@ -19,34 +22,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QSplitter, QVBoxLayout, QWidget
 
-from app.depth_evaluation import EvaluationPanel
-from app.depth_export import ExportButtons
+from app.depth_cloud import CloudPanel, cloud_colours
+from app.depth_images import ImagePanes
+from app.depth_modes import MODES, ROLE_MODES, MapMode, class_at
 from app.depth_pairing import find_photo, pair_key
-from app.depth_readouts import depth_hover, depth_summary, error_hover, normal_hover, normal_summary
-from app.depth_segmentation import SegmentationPanel, classes_of
-from app.depth_settings_panel import AUTO, DepthSettingsPanel, spin
+from app.depth_readouts import error_hover
+from app.depth_segmentation import classes_of
+from app.depth_settings_panel import AUTO
+from app.depth_side import SideColumn
 from app.job_owner import JobOwner
 from app.views import ViewContext
 from core.depth import defaults
-from core.errors import IrisError
-from widgets.colour_bar import ColourBar
-from widgets.depth_panes import PaneSync, SyncedCanvas
-from widgets.pointcloud_view import PointCloudView
-from widgets.qimage import rgb_to_qimage
 
 if TYPE_CHECKING:
     from core.project import ImageRecord, Project
@@ -55,21 +43,15 @@ __all__ = ["AUTO", "DepthView", "find_photo", "pair_key"]
 
 DEBOUNCE_MS = 250
 DEPTH_FILES = "Depth files (*.png *.npy *.exr);;All files (*)"
-# what the map is -> the label of the Map box and of the map pane
-MODES = {
-    "depth": ("Depth map", "Decoded depth"),
-    "normals": ("Normal map (decoded)", "Decoded normals (from the map's colours)"),
-    "segmentation": ("Segmentation map", "Segmentation overlay on the photo"),
-}
-ROLE_MODES = {"depth map": "depth", "normal map": "normals", "segmentation map": "segmentation"}
-# the cloud's colourings: key -> label (normals here are estimated from the decoded depth)
-CLOUD_COLOURS = {
-    "photo": "photo",
-    "depth": "depth",
-    "normal": "normal (estimated from depth)",
-    "error": "error (after Evaluate)",
-}
-# the panel widgets the view exposes under their old names (tests, scripts)
+# the panels' widgets the view exposes under their old names (tests, scripts)
+IMAGE_FIELDS = (
+    "photo_canvas", "depth_canvas", "error_canvas", "panes", "colour_bar", "readout", "map_title",
+    "error_title",
+)  # fmt: skip
+SIDE_FIELDS = (
+    "mode", "photo_combo", "open_file", "panel", "segmentation", "evaluation_panel", "exports",
+    "summary", "warning",
+)  # fmt: skip
 PANEL_FIELDS = (
     "codec", "curve_lambda", "curve_scale", "corners", "range_mode", "near", "far", "reverse",
     "threshold", "mask", "median", "hfov", "use_exif", "ray", "explicit", "fx", "fy", "cx", "cy",
@@ -98,21 +80,36 @@ class DepthView(QWidget):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._start_job)
 
-        self.photo_canvas = SyncedCanvas()
-        self.depth_canvas = SyncedCanvas()
-        self.error_canvas = SyncedCanvas()
-        self.panes = PaneSync([self.depth_canvas, self.photo_canvas, self.error_canvas])
-        self.colour_bar = ColourBar()
-        self.readout = QLabel("Pick a depth map (and its photo) in the browser")
-        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for canvas in (self.photo_canvas, self.depth_canvas, self.error_canvas):
-            canvas.pixel_hovered.connect(self._on_hover)
-        self.cloud_view = PointCloudView()
+        self.images = ImagePanes()
+        self.images.pixel_hovered.connect(self._on_hover)
+        for name in IMAGE_FIELDS:
+            setattr(self, name, getattr(self.images, name))
+        self.cloud = CloudPanel()
+        self.cloud.colouring_changed.connect(self._recolour)
+        self.cloud_view, self.cloud_info = self.cloud.view, self.cloud.info
+        self.point_size, self.colour_mode = self.cloud.point_size, self.cloud.colour_mode
+        self.frustum = self.cloud.frustum
+        self.side = SideColumn(context, lambda: self.scene)
+        for name in SIDE_FIELDS:
+            setattr(self, name, getattr(self.side, name))
+        for name in PANEL_FIELDS:
+            setattr(self, name, getattr(self.panel, name))
+        self.export_buttons = self.exports.buttons
+        self.export_depth = self.export_buttons["depth"]
+        self.export_ply = self.export_buttons["ply"]
+        self.export_points = self.export_buttons["points"]
+        self.mode.currentIndexChanged.connect(self._on_mode_changed)
+        self.photo_combo.currentIndexChanged.connect(self._on_photo_chosen)
+        self.open_file.clicked.connect(self._open_file)
+        self.panel.changed.connect(self._on_params_changed)
+        self.segmentation.changed.connect(self._on_params_changed)
+        self.evaluation_panel.evaluated.connect(self._on_evaluated)
+        self.evaluation_panel.cleared.connect(self._on_evaluation_cleared)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self._build_images())
-        splitter.addWidget(self._build_cloud_panel())
-        splitter.addWidget(self._build_side())
+        splitter.addWidget(self.images)
+        splitter.addWidget(self.cloud)
+        splitter.addWidget(self.side)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 0)
@@ -124,109 +121,6 @@ class DepthView(QWidget):
         layout.addWidget(splitter)
         self.setMinimumSize(240, 200)  # a small main window must stay possible
         self._on_mode_changed()
-
-    # -- layout --------------------------------------------------------------------------
-
-    def _build_images(self) -> QWidget:
-        images = QWidget()
-        layout = QVBoxLayout(images)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Photo"))
-        layout.addWidget(self.photo_canvas, 1)
-        self.map_title = QLabel(MODES["depth"][1])
-        layout.addWidget(self.map_title)
-        depth_row = QHBoxLayout()
-        depth_row.addWidget(self.depth_canvas, 1)
-        depth_row.addWidget(self.colour_bar)
-        layout.addLayout(depth_row, 1)
-        self.error_title = QLabel("Error map")
-        layout.addWidget(self.error_title)
-        layout.addWidget(self.error_canvas, 1)
-        for widget in (self.error_title, self.error_canvas):
-            widget.setVisible(False)
-        layout.addWidget(self.readout)
-        return images
-
-    def _build_cloud_panel(self) -> QWidget:
-        self.point_size = spin(0.5, 20.0, 2.0, 0.5, 1)
-        self.point_size.valueChanged.connect(self.cloud_view.set_point_size)
-        self.colour_mode = QComboBox()
-        for key, label in CLOUD_COLOURS.items():
-            self.colour_mode.addItem(label, key)
-        self.colour_mode.currentIndexChanged.connect(lambda _i: self._recolour())
-        self.frustum = QCheckBox("Camera")
-        self.frustum.setChecked(True)
-        self.frustum.toggled.connect(self.cloud_view.set_frustum_visible)
-        fit = QPushButton("Fit")
-        fit.clicked.connect(self.cloud_view.fit)
-        controls = QHBoxLayout()
-        controls.addWidget(QLabel("Points"))
-        controls.addWidget(self.point_size)
-        controls.addWidget(QLabel("Colour"))
-        controls.addWidget(self.colour_mode)
-        controls.addWidget(self.frustum)
-        controls.addWidget(fit)
-        controls.addStretch(1)
-        self.cloud_info = QLabel(" ")
-        panel = QWidget()
-        panel_layout = QVBoxLayout(panel)
-        panel_layout.setContentsMargins(0, 0, 0, 0)
-        panel_layout.addLayout(controls)
-        panel_layout.addWidget(self.cloud_view, 1)
-        panel_layout.addWidget(self.cloud_info)
-        return panel
-
-    def _build_side(self) -> QWidget:
-        self.mode = QComboBox()
-        for key, (label, _title) in MODES.items():
-            self.mode.addItem(label, key)
-        self.mode.setToolTip("What the map is: it decides how its colours are read")
-        self.mode.currentIndexChanged.connect(self._on_mode_changed)
-        self.photo_combo = QComboBox()
-        self.photo_combo.currentIndexChanged.connect(self._on_photo_chosen)
-        self.open_file = QPushButton("Open depth file...")
-        self.open_file.setToolTip("Decode a depth file from disk (.npy, .exr, PNG)")
-        self.open_file.clicked.connect(self._open_file)
-        self.panel = DepthSettingsPanel()
-        self.panel.changed.connect(self._on_params_changed)
-        for name in PANEL_FIELDS:
-            setattr(self, name, getattr(self.panel, name))
-        self.segmentation = SegmentationPanel()
-        self.segmentation.changed.connect(self._on_params_changed)
-        self.evaluation_panel = EvaluationPanel(self.context)
-        self.evaluation_panel.evaluated.connect(self._on_evaluated)
-        self.evaluation_panel.cleared.connect(self._on_evaluation_cleared)
-        self.exports = ExportButtons(self.context, lambda: self.scene)
-        self.export_buttons = self.exports.buttons
-        self.export_depth = self.export_buttons["depth"]
-        self.export_ply = self.export_buttons["ply"]
-        self.export_points = self.export_buttons["points"]
-        self.summary = QLabel(" ")  # explicit line breaks: word wrap misbehaves in scroll areas
-        self.warning = QLabel("")  # shown when the map does not look like its codec's output
-        self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("color: #a04000; font-weight: bold;")
-        self.warning.setVisible(False)
-
-        top = QFormLayout()
-        top.addRow("Map", self.mode)
-        top.addRow("Photo", self.photo_combo)
-        panel = QWidget()
-        panel_layout = QVBoxLayout(panel)
-        panel_layout.addWidget(self.open_file)
-        panel_layout.addLayout(top)
-        panel_layout.addWidget(self.summary)
-        panel_layout.addWidget(self.warning)
-        panel_layout.addWidget(self.evaluation_panel)
-        panel_layout.addWidget(self.segmentation)
-        panel_layout.addWidget(self.panel)
-        panel_layout.addWidget(self.exports)
-        panel_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(panel)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMaximumWidth(330)
-        return scroll
 
     # -- project and selection -----------------------------------------------------------
 
@@ -343,28 +237,14 @@ class DepthView(QWidget):
         self.exports.set_enabled(self.scene is not None and self.map_mode == "depth")
 
     def _on_mode_changed(self, *_args) -> None:
-        mode = self.map_mode
-        self.map_title.setText(MODES[mode][1])
-        depth = mode == "depth"
-        self.panel.setVisible(depth)
-        self.exports.setVisible(depth)
-        self.colour_bar.setVisible(depth)
-        self.open_file.setVisible(depth)
-        self.segmentation.setVisible(mode == "segmentation")
-        self.evaluation_panel.setVisible(mode in ("depth", "normals"))
-        self.warning.setVisible(False)
-        self.summary.setText(" ")
+        mode = MODES[self.map_mode]
+        self.map_title.setText(mode.title)
+        self.colour_bar.setVisible(mode.key == "depth")
+        self.side.show_mode(mode)
         self._on_evaluation_cleared()
-        if not depth:
-            self.cloud_view.set_cloud(*self._empty_cloud())
-            self.cloud_info.setText(f"A {MODES[mode][0].lower()} has no depth: no 3D cloud")
+        if mode.key != "depth":
+            self.cloud.clear(f"A {mode.label.lower()} has no depth: no 3D cloud")
         self._on_params_changed()
-
-    @staticmethod
-    def _empty_cloud():
-        import numpy as np
-
-        return np.zeros((0, 3), np.float32), np.zeros((0, 3), np.uint8)
 
     def _on_params_changed(self, *_args) -> None:
         self._update_enabled()
@@ -375,152 +255,74 @@ class DepthView(QWidget):
         map_path = self._map_path()
         if map_path is None:
             return
-        mode = self.map_mode
-        if mode != "depth" and self.map_file is not None:
-            return  # a file from disk is a depth file
-        fn, args, kwargs, on_done = self._job_for(mode, map_path)
-        if fn is None:
+        mode = MODES[self.map_mode]
+        if not mode.reads_files and self.map_file is not None:
+            return
+        job = mode.job(self, map_path, self._photo_path())
+        if job is None:
             return
         self.readout.setText(f"Decoding {self._map_name()}...")
         self.jobs.start(
-            fn, *args, name=f"Decode {mode}", on_done=on_done, on_failed=self._on_failed, **kwargs
+            job.fn,
+            *job.args,
+            name=f"Decode {mode.key}",
+            on_done=lambda scene: self._on_decoded(mode, scene),
+            on_failed=self._on_failed,
+            **job.kwargs,
         )
-
-    def _job_for(self, mode: str, map_path: str):
-        """(function, args, kwargs, on_done) of the decoding job of ``mode``."""
-        photo = self._photo_path()
-        if mode == "depth":
-            from core.depth.pipeline import build_scene
-
-            return build_scene, (map_path, photo, self.settings()), {}, self._on_scene
-        if mode == "normals":
-            from core.depth.normal_scene import build_normal_scene
-
-            return build_normal_scene, (map_path, photo), {}, self._on_normal_scene
-        try:
-            classes = self.segmentation.classes()
-        except IrisError as exc:
-            self.readout.setText(f"Segmentation: {exc}")
-            return None, (), {}, None
-        from core.depth.segmentation_scene import build_segmentation_scene
-
-        threshold = self.segmentation.threshold.exact_value()
-        kwargs = {"threshold": threshold}
-        return build_segmentation_scene, (map_path, photo, classes), kwargs, self._on_seg_scene
 
     def _on_failed(self, message: str) -> None:
         self.error = message.splitlines()[0] if message else "failed"
         self.readout.setText(f"Cannot decode: {self.error}")
         self.context.show_status(f"Depth: {self.error}")
 
-    def _on_scene(self, scene) -> None:
-        from core.depth.codecs import colormap_tables
-        from core.depth.plausibility import depth_warning
-
-        self.scene, self.error = scene, None
-        self.depth_canvas.set_image(rgb_to_qimage(scene.depth_image))
-        self._show_photo(scene.photo)
-        table = (colormap_tables()["turbo"][::16] * 255).round().astype(int).tolist()
-        self.colour_bar.set_range(table, *scene.display_range)
-        stats = scene.decoding.stats()
-        self.panel.set_camera(scene.intrinsics)
-        self._set_cloud()
-        source = scene.intrinsics.source
-        if not source.startswith("hfov"):
-            source += f", HFOV {scene.intrinsics.hfov_deg:.1f} deg"
-        index = scene.display_index
-        self.cloud_info.setText(f"{len(scene.cloud):,} points ({len(index):,} shown), {source}")
-        self.summary.setText(depth_summary(stats))
-        warning = depth_warning(stats)
-        self.warning.setText(f"Warning: {warning}" if warning else "")
-        self.warning.setVisible(bool(warning))
-        self.readout.setText("Hover for metres")
-        self.evaluation_panel.set_map("depth", self.project, self.map_image, scene.decoding.depth)
+    def _on_decoded(self, mode: MapMode, scene) -> None:
+        setattr(self, mode.scene_attr, scene)
+        self.error = None
+        self.images.show_map(*mode.images(scene))
+        mode.show(self, scene)
+        self.readout.setText(mode.hint)
+        if mode.evaluates:  # after the cloud: a cleared evaluation recolours it
+            prediction = mode.prediction(scene)
+            self.evaluation_panel.set_map(mode.key, self.project, self.map_image, prediction)
         self._update_enabled()
-
-    def _on_normal_scene(self, scene) -> None:
-        self.normal_scene, self.error = scene, None
-        self.depth_canvas.set_image(rgb_to_qimage(scene.image))
-        self._show_photo(scene.photo)
-        self.summary.setText(normal_summary(scene.decoding.stats()))
-        self.readout.setText("Hover for the decoded normal")
-        self.evaluation_panel.set_map(
-            "normals", self.project, self.map_image, scene.decoding.normals
-        )
-        self._update_enabled()
-
-    def _on_seg_scene(self, scene) -> None:
-        self.seg_scene, self.error = scene, None
-        self.depth_canvas.set_image(rgb_to_qimage(scene.overlay))
-        self._show_photo(scene.photo if scene.photo is not None else scene.map_image)
-        self.segmentation.show_legend(scene.result)
-        size = scene.result.labels.shape
-        self.summary.setText(
-            f"{size[1]}x{size[0]} segmentation map\n{len(scene.result.names)} classes"
-        )
-        self.readout.setText("Hover for the class")
-        self._update_enabled()
-
-    def _show_photo(self, photo) -> None:
-        self.photo_canvas.set_image(rgb_to_qimage(photo) if photo is not None else None)
 
     # -- the cloud -----------------------------------------------------------------------
 
     def cloud_colour(self) -> str:
-        return self.colour_mode.currentData()
+        return self.cloud.colouring()
 
     def cloud_colours(self):
         """Per-point colours of the cloud for the chosen colouring (all points, not the shown)."""
-        scene = self.scene
-        mode = self.cloud_colour()
-        if mode == "error" and self.evaluation is not None and self.evaluation.kind == "depth":
-            return self.evaluation.error_at_pred.reshape(-1, 3)[scene.cloud.pixels]
-        return scene.colours["photo" if mode == "error" else mode]
-
-    def _set_cloud(self) -> None:
-        scene = self.scene
-        index = scene.display_index
-        self.cloud_view.set_cloud(
-            scene.cloud.points[index], self.cloud_colours()[index], scene.intrinsics
-        )
+        return cloud_colours(self.scene, self.cloud_colour(), self.evaluation)
 
     def _recolour(self) -> None:
         if self.scene is not None and self.map_mode == "depth":
-            self.cloud_view.set_colours(self.cloud_colours()[self.scene.display_index])
+            self.cloud.recolour(self.scene, self.cloud_colours())
 
     # -- evaluation ----------------------------------------------------------------------
 
     def _on_evaluated(self, evaluation) -> None:
         self.evaluation = evaluation
-        self.error_canvas.set_image(rgb_to_qimage(evaluation.error_image))
-        self.error_title.setText(f"Error map ({evaluation.units}, grey: not scored)")
-        for widget in (self.error_title, self.error_canvas):
-            widget.setVisible(True)
-        self.panes.follow(self.depth_canvas)
+        self.images.show_error(evaluation)
         if evaluation.kind == "depth":
-            self.colour_mode.setCurrentIndex(self.colour_mode.findData("error"))
+            self.cloud.set_colouring("error")
         self._recolour()
 
     def _on_evaluation_cleared(self) -> None:
         self.evaluation = None
-        for widget in (self.error_title, self.error_canvas):
-            widget.setVisible(False)
+        self.images.hide_error()
         if self.cloud_colour() == "error":
-            self.colour_mode.setCurrentIndex(self.colour_mode.findData("photo"))
+            self.cloud.set_colouring("photo")
 
     # -- hover ---------------------------------------------------------------------------
 
     def _on_hover(self, x: int, y: int) -> None:
-        mode = self.map_mode
-        text = None
-        shape = None
-        if mode == "depth" and self.scene is not None:
-            text, shape = depth_hover(self.scene, x, y), self.scene.decoding.depth.shape
-        elif mode == "normals" and self.normal_scene is not None:
-            text = normal_hover(self.normal_scene, x, y)
-            shape = self.normal_scene.decoding.valid.shape
-        elif mode == "segmentation" and self.seg_scene is not None:
-            text = self.class_at(x, y)
+        mode = MODES[self.map_mode]
+        scene = getattr(self, mode.scene_attr)
+        if scene is None:
+            return
+        text, shape = mode.hover(scene, x, y)
         if text is None:
             return
         if self.evaluation is not None and shape is not None:
@@ -529,12 +331,7 @@ class DepthView(QWidget):
 
     def class_at(self, x: int, y: int) -> str | None:
         """``x 5  y 5   class floor`` for the segmentation map's pixel (x, y); None outside."""
-        labels = self.seg_scene.result.labels
-        if not (0 <= y < labels.shape[0] and 0 <= x < labels.shape[1]):
-            return None
-        label = int(labels[y, x])
-        name = "unassigned" if label < 0 else self.seg_scene.result.names[label]
-        return f"x {x}  y {y}   class {name}"
+        return class_at(self.seg_scene, x, y)
 
     # -- export --------------------------------------------------------------------------
 
