@@ -106,7 +106,7 @@ def store_shipped_scores(project: Project, path: Path) -> int:
     current = {m: metric_version(m) for m, version in data["versions"].items()}
     valid = {m for m, version in data["versions"].items() if current[m] == version}
     mapping = _content_map(project, data["images"])
-    stored = 0
+    stored: set[tuple[str, str, str]] = set()  # a key listed twice is one score (the last)
     with project.transaction():
         for sha, metric, reference, value in data["scores"]:
             image = mapping.get(sha)
@@ -114,5 +114,5 @@ def store_shipped_scores(project: Project, path: Path) -> int:
             if metric not in valid or image is None or ref is None:
                 continue
             project.put_score(image, metric, current[metric], value, reference_sha256=ref)
-            stored += 1
-    return stored
+            stored.add((image, metric, ref))
+    return len(stored)

@@ -79,6 +79,13 @@ def test_computed_scores_are_the_json_to_ship_and_store_back(tmp_path):
         stored = project.score(b.sha256, "psnr", metric_version("psnr"), a.sha256)
         assert stored["value"] == psnr_row[3] and stored["error"] is None
         assert project.counts()["scores"] == 2
+    repeated = dict(shipped, scores=[*rows, [*psnr_row[:3], 1.5]])  # psnr of b listed twice
+    file.write_text(json.dumps(repeated))
+    build(tmp_path / "third")
+    with Project.open(tmp_path / "third") as project:
+        assert store_shipped_scores(project, file) == 2  # two scores, not three rows
+        assert project.score(b.sha256, "psnr", metric_version("psnr"), a.sha256)["value"] == 1.5
+        assert project.counts()["scores"] == 2
 
 
 def test_another_format_stores_nothing(tmp_path):
