@@ -1,4 +1,4 @@
-"""The ``diffusers`` method: edit an image with a local open editor (FLUX.1 Kontext, Qwen-Image-Edit).
+"""The ``diffusers`` method: edit an image with a local open editor (FLUX.1/FLUX.2, Qwen-Image-Edit).
 
 The model is a diffusers folder (or a Hugging Face cache entry) whose
 ``model_index.json`` names a pipeline class listed in :mod:`.pipelines`. It is
@@ -163,8 +163,9 @@ def run_diffusers(pixels, params, *, progress, cancel, context) -> MethodOutput:
     seed = int(params["seed"]) if params["seed"] >= 0 else secrets.randbelow(SEED_MAX)
     height, width = pixels.shape[:2]
     out_w, out_h = output_size(width, height, params["image_size"], _multiple(folder))
-    steps = int(params["steps"]) or spec.default_steps
-    guidance = float(params["guidance"]) if params["guidance"] >= 0 else spec.default_guidance
+    default_steps, default_guidance = spec.defaults(_index(folder))  # distilled or base
+    steps = int(params["steps"]) or default_steps
+    guidance = float(params["guidance"]) if params["guidance"] >= 0 else default_guidance
     meta: dict[str, Any] = {
         "model": params["model_dir"],
         "pipeline": spec.class_name,
@@ -216,6 +217,13 @@ def _retry_modes(offload: str, device: str) -> list[str]:
     return list(OFFLOAD_MODES[OFFLOAD_MODES.index(offload) :])
 
 
+def _index(folder: Path) -> dict:
+    """The folder's ``model_index.json`` (its ``is_distilled`` picks a pipeline's defaults)."""
+    from core.local_models.model_folder import INDEX_FILE, read_json
+
+    return read_json(folder / INDEX_FILE, "model index")
+
+
 def _multiple(folder: Path) -> int:
     """Output sides are multiples of twice the VAE's downscale (the transformer's 2x2 patches)."""
     from core.local_models.model_folder import read_json
@@ -242,8 +250,8 @@ def build_method() -> Method:
         kind="model",
         title=title,
         description="An open image editor run locally through diffusers (FLUX.1 Kontext, "
-        "Qwen-Image-Edit and its 2509/2511 versions) from a model folder or the Hugging Face "
-        "cache, with a prompt (a library id such as LF3, or text).",
+        "Qwen-Image-Edit and its 2509/2511 versions, FLUX.2 [dev] and [klein]) from a model "
+        "folder or the Hugging Face cache, with a prompt (a library id such as LF3, or text).",
         targets="any, prompt-driven",
         params=(
             Param(

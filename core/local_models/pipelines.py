@@ -5,6 +5,18 @@ memory its published weights need (bf16, estimated from the parameter counts
 of the transformer and text encoders; not measured by IRIS), the name of its guidance argument and how the
 input image is passed. A folder's ``model_index.json`` names its class; an
 unlisted class is refused with the list of supported ones.
+
+Steps and guidance default to the model card's example. A class whose step-distilled
+checkpoints say so in ``model_index.json`` (``is_distilled``: FLUX.2 [klein]) has their
+defaults as well, so one class serves both its base and its distilled models.
+
+Image-editing pipelines of the installed diffusers left out, and why:
+``JoyImageEditPipeline`` always renders one of its own ~1 MP aspect-ratio buckets
+(``find_best_bucket`` replaces the width and height it is given, and the input is
+centre-cropped to it), so the edit could not keep the input's size and framing;
+``LongCatImageEditPipeline`` takes no width, height or step callback (its size is
+computed from the input at about 1 MP), so neither the size nor progress and cancel
+could be honoured.
 """
 
 from __future__ import annotations
@@ -28,6 +40,13 @@ class PipelineSpec:
     default_steps: int
     image_as_list: bool = False
     extra_call: tuple[tuple[str, object], ...] = ()
+    distilled_defaults: tuple[int, float] | None = None  # (steps, guidance) if is_distilled
+
+    def defaults(self, index: dict) -> tuple[int, float]:
+        """(steps, guidance) for the model whose ``model_index.json`` is ``index``."""
+        if self.distilled_defaults is not None and index.get("is_distilled") is True:
+            return self.distilled_defaults
+        return self.default_steps, self.default_guidance
 
     def call_kwargs(self, width: int, height: int) -> dict:
         """Arguments that pin the output size to ``width`` x ``height`` for this class."""
@@ -74,6 +93,31 @@ PIPELINES: dict[str, PipelineSpec] = {
             40,
             image_as_list=True,
         ),
+        PipelineSpec(
+            "flux2-dev",
+            "Flux2Pipeline",
+            "FLUX.2 [dev]",
+            "FLUX [dev] Non-Commercial License (FLUX.2 [dev]); not for commercial use",
+            "about 112 GB in bf16 (about 64 GB with model offload); estimated from the 32B "
+            "transformer and the 24B Mistral Small 3.1 text encoder",
+            "guidance_scale",  # embedded (distilled) guidance: no negative prompt
+            4.0,
+            50,  # the model card's example; it notes 28 steps as a good trade-off
+        ),
+        PipelineSpec(
+            "flux2-klein",
+            "Flux2KleinPipeline",
+            "FLUX.2 [klein]",
+            "Apache-2.0 (FLUX.2 [klein] 4B and 4B Base); FLUX Non-Commercial License "
+            "(FLUX.2 [klein] 9B and 9B Base; not for commercial use)",
+            "4B: about 16 GB in bf16 (about 8 GB with model offload); 9B: about 34 GB (about "
+            "18 GB with model offload); estimated from the 4B/9B transformer and the "
+            "Qwen3-4B/8B text encoder",
+            "guidance_scale",  # CFG on the base models, ignored by the step-distilled ones
+            4.0,
+            50,  # the Base model cards' example
+            distilled_defaults=(4, 1.0),  # the distilled model cards' example
+        ),
     )  # fmt: skip
 }
 
@@ -82,7 +126,7 @@ def pipeline_spec(class_name: str) -> PipelineSpec:
     """The spec of a pipeline class; an unsupported class names the supported ones."""
     spec = PIPELINES.get(class_name)
     if spec is None:
-        known = ", ".join(sorted(PIPELINES))
+        known = ", ".join(PIPELINES)  # in the registry's (and the README table's) order
         raise IrisError(
             f"diffusers pipeline {class_name or '(none)'!r} is not an editing pipeline IRIS "
             f"runs; supported: {known}"

@@ -29,6 +29,19 @@ def qwen_edit_dirs(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def flux2_dirs(tmp_path_factory):
+    """FLUX.2 [dev] and [klein] (base, and step-distilled) folders, by the name tests use."""
+    from tests.core.local_models.tiny_models import tiny_flux2, tiny_flux2_klein
+
+    root = tmp_path_factory.mktemp("models")
+    return {
+        "Flux2Pipeline": tiny_flux2(root / "tiny-flux2-dev"),
+        "Flux2KleinPipeline": tiny_flux2_klein(root / "tiny-flux2-klein-base"),
+        "distilled": tiny_flux2_klein(root / "tiny-flux2-klein", distilled=True),
+    }
+
+
+@pytest.fixture(scope="session")
 def vlm_dir(tmp_path_factory):
     from tests.core.local_models.tiny_models import tiny_vlm
 

@@ -184,3 +184,148 @@ def tiny_qwen_edit(folder: Path, *, plus: bool = False) -> Path:
     )
     pipe.save_pretrained(folder)
     return folder
+
+
+MISTRAL_SPECIAL = (
+    "<unk>", "<s>", "</s>", "<pad>", "[INST]", "[/INST]", "[SYSTEM_PROMPT]", "[/SYSTEM_PROMPT]",
+    "[IMG]", "[IMG_BREAK]", "[IMG_END]",
+)  # fmt: skip
+# Mistral Small 3.1's chat layout (system prompt, [INST] turns, [IMG] for an image part).
+MISTRAL_CHAT_TEMPLATE = (
+    "{{ bos_token }}{% for message in messages %}"
+    "{% if message['content'] is string %}{% set parts = [{'type': 'text', "
+    "'text': message['content']}] %}{% else %}{% set parts = message['content'] %}{% endif %}"
+    "{% if message['role'] == 'system' %}[SYSTEM_PROMPT]"
+    "{% elif message['role'] == 'user' %}[INST]{% endif %}"
+    "{% for part in parts %}{% if part['type'] == 'text' %}{{ part['text'] }}"
+    "{% elif part['type'] == 'image' %}[IMG]{% endif %}{% endfor %}"
+    "{% if message['role'] == 'system' %}[/SYSTEM_PROMPT]"
+    "{% elif message['role'] == 'user' %}[/INST]{% else %}{{ eos_token }}{% endif %}{% endfor %}"
+)
+# Qwen3's chat layout, with the empty thinking block ``enable_thinking=False`` asks for.
+QWEN3_CHAT_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}"
+    "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n"
+    "{% if enable_thinking is defined and enable_thinking is false %}<think>\n\n</think>\n\n"
+    "{% endif %}{% endif %}"
+)
+
+
+def tiny_pixtral_processor():
+    """A PixtralProcessor (FLUX.2 [dev]'s tokenizer) over a byte-level BPE with Mistral's tokens."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import PixtralImageProcessor, PixtralProcessor, PreTrainedTokenizerFast
+
+    vocab = {token: index for index, token in enumerate(MISTRAL_SPECIAL)}
+    vocab.update({char: len(MISTRAL_SPECIAL) + byte for char, byte in byte_vocab().items()})
+    core = Tokenizer(models.BPE(vocab=vocab, merges=[], unk_token="<unk>"))
+    core.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    core.decoder = decoders.ByteLevel()
+    core.add_special_tokens(list(MISTRAL_SPECIAL))
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=core, bos_token="<s>", eos_token="</s>", unk_token="<unk>",
+        pad_token="<pad>", model_max_length=1024,
+    )  # fmt: skip
+    image_processor = PixtralImageProcessor(patch_size=6, size={"longest_edge": 30})
+    return PixtralProcessor(
+        image_processor=image_processor, tokenizer=tokenizer, patch_size=6,
+        spatial_merge_size=2, chat_template=MISTRAL_CHAT_TEMPLATE,
+    )  # fmt: skip
+
+
+def _tiny_flux2_parts(*, guidance_embeds: bool):
+    """FLUX.2's transformer and VAE as diffusers' Flux2 tests build them (a 2-level VAE here).
+
+    The transformer reads three stacked text-encoder layers (16 wide each), as the real
+    pipelines' default ``text_encoder_out_layers`` ask for.
+    """
+    import torch
+    from diffusers import AutoencoderKLFlux2, Flux2Transformer2DModel
+
+    torch.manual_seed(0)
+    transformer = Flux2Transformer2DModel(
+        patch_size=1, in_channels=4, num_layers=1, num_single_layers=1, attention_head_dim=16,
+        num_attention_heads=2, joint_attention_dim=3 * 16, timestep_guidance_channels=256,
+        axes_dims_rope=[4, 4, 4, 4], guidance_embeds=guidance_embeds,
+    )  # fmt: skip
+    torch.manual_seed(0)
+    vae = AutoencoderKLFlux2(
+        sample_size=32, in_channels=3, out_channels=3, down_block_types=("DownEncoderBlock2D",) * 2,
+        up_block_types=("UpDecoderBlock2D",) * 2, block_out_channels=(4, 4), layers_per_block=1,
+        latent_channels=1, norm_num_groups=1, use_quant_conv=False, use_post_quant_conv=False,
+    )  # fmt: skip
+    return transformer, vae
+
+
+def tiny_flux2(folder: Path) -> Path:
+    """A Flux2Pipeline (FLUX.2 [dev]) with a 30-layer, 16-wide Mistral3 text encoder.
+
+    Thirty layers because the pipeline stacks the hidden states of layers 10, 20 and 30.
+    """
+    import torch
+    from diffusers import FlowMatchEulerDiscreteScheduler, Flux2Pipeline
+    from transformers import Mistral3Config, Mistral3ForConditionalGeneration
+
+    processor = tiny_pixtral_processor()
+    tokenizer = processor.tokenizer
+    ids = {token: tokenizer.convert_tokens_to_ids(token) for token in ("<s>", "</s>", "<pad>")}
+    config = Mistral3Config(
+        text_config={
+            "model_type": "mistral", "vocab_size": len(tokenizer), "hidden_size": 16,
+            "intermediate_size": 37, "max_position_embeddings": 1024, "num_attention_heads": 4,
+            "num_hidden_layers": 30, "num_key_value_heads": 2, "rms_norm_eps": 1e-05,
+            "rope_theta": 1000000000.0, "sliding_window": None, "bos_token_id": ids["<s>"],
+            "eos_token_id": ids["</s>"], "pad_token_id": ids["<pad>"],
+        },
+        vision_config={
+            "model_type": "pixtral", "hidden_size": 16, "num_hidden_layers": 1,
+            "num_attention_heads": 4, "intermediate_size": 37, "image_size": 30, "patch_size": 6,
+            "num_channels": 3,
+        },
+        bos_token_id=ids["<s>"], eos_token_id=ids["</s>"], pad_token_id=ids["<pad>"],
+        image_seq_length=4, vision_feature_layer=-1,
+        image_token_index=tokenizer.convert_tokens_to_ids("[IMG]"),
+    )  # fmt: skip
+    transformer, vae = _tiny_flux2_parts(guidance_embeds=True)
+    torch.manual_seed(0)
+    pipe = Flux2Pipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        vae=vae,
+        text_encoder=Mistral3ForConditionalGeneration(config),
+        tokenizer=processor,
+        transformer=transformer,
+    )
+    pipe.save_pretrained(folder)
+    return folder
+
+
+def tiny_flux2_klein(folder: Path, *, distilled: bool = False) -> Path:
+    """A Flux2KleinPipeline (FLUX.2 [klein], base or step-distilled) with a 27-layer Qwen3.
+
+    Twenty-seven layers because the pipeline stacks the hidden states of layers 9, 18 and 27.
+    """
+    import torch
+    from diffusers import FlowMatchEulerDiscreteScheduler, Flux2KleinPipeline
+    from transformers import Qwen2Tokenizer, Qwen3Config, Qwen3ForCausalLM
+
+    tokenizer = Qwen2Tokenizer(vocab=byte_vocab(), merges=[], model_max_length=1024)
+    tokenizer.add_special_tokens(
+        {"additional_special_tokens": ["<|im_start|>", "<|im_end|>", "<think>", "</think>"]}
+    )
+    tokenizer.chat_template = QWEN3_CHAT_TEMPLATE
+    transformer, vae = _tiny_flux2_parts(guidance_embeds=False)
+    config = Qwen3Config(
+        intermediate_size=16, hidden_size=16, num_hidden_layers=27, num_attention_heads=2,
+        num_key_value_heads=2, head_dim=8, vocab_size=len(tokenizer), max_position_embeddings=1024,
+    )  # fmt: skip
+    torch.manual_seed(0)
+    pipe = Flux2KleinPipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        vae=vae,
+        text_encoder=Qwen3ForCausalLM(config),
+        tokenizer=tokenizer,
+        transformer=transformer,
+        is_distilled=distilled,
+    )
+    pipe.save_pretrained(folder)
+    return folder
