@@ -35,3 +35,17 @@ def test_the_cache_releases_the_least_recently_used_model_first(monkeypatch):
     _hold("c", 4 * 2**20, "cuda:0")
     assert [m.name for m in loaded_models()] == ["a", "c"]
     assert release_models() == 2 and loaded_models() == []
+
+
+def test_the_about_box_names_every_supported_pipeline_family_with_its_licence(qtbot):
+    from app.about import AboutDialog
+    from core.local_models.pipelines import PIPELINES
+
+    dialog = AboutDialog(None)
+    qtbot.addWidget(dialog)
+    text = " ".join(dialog.text.toPlainText().split())
+    for spec in PIPELINES.values():
+        family = spec.family.split("-2509")[0]  # Qwen-Image-Edit-2509/2511 is Qwen-Image-Edit's
+        assert family in text, family
+    assert "FLUX.2 [dev] under the FLUX [dev] Non-Commercial License" in text
+    assert "9B and 9B Base under the FLUX Non-Commercial License" in text
