@@ -81,18 +81,31 @@ def test_as_dict_has_every_figure_and_is_json():
     assert FriedmanResult(0.0, 1.0, 2, 3).as_dict()["significant"] is False
 
 
+THREE_RUNS = "the Friedman test needs at least 3 runs (treatments)"
+TWO_ITEMS = "the Friedman test needs at least 2 items scored by every run"
+
+
 @pytest.mark.parametrize(
     "table,message",
     [
-        ([[1, 2], [3, 4], [5, 6]], "at least 3 runs"),
-        ([1, 2, 3], "at least 3 runs"),  # one dimension
-        (np.zeros((2, 3, 3)), "at least 3 runs"),
-        ([[1, 2, 3]], "at least 2 items"),
+        ([[1, 2], [3, 4], [5, 6]], THREE_RUNS),
+        ([1, 2, 3], THREE_RUNS),  # one dimension
+        (np.zeros((2, 3, 3)), THREE_RUNS),
+        ([[1, 2, 3]], TWO_ITEMS),
     ],
 )
 def test_refused_tables(table, message):
-    with pytest.raises(IrisError, match=message):
+    with pytest.raises(IrisError) as refused:
         friedman(table)
+    assert str(refused.value) == message  # the whole sentence the CLI and the GUI show
+
+
+def test_numbers_given_as_text_rank_as_numbers():
+    # As text "10" < "8" < "9"; as numbers 8 < 9 < 10: the table is read as numbers.
+    as_text = friedman([["8", "9", "10"], ["8", "9", "10"], ["8", "10", "9"]])
+    as_numbers = friedman([[8, 9, 10], [8, 9, 10], [8, 10, 9]])
+    assert as_text.statistic == pytest.approx(as_numbers.statistic)
+    assert as_text.statistic == pytest.approx(14 / 3)  # R = (3, 7, 8): 12/36 * 122 - 36
 
 
 def test_smallest_accepted_table():

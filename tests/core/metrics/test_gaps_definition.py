@@ -87,7 +87,13 @@ def test_a_chain_without_step_one_has_no_gaps_and_does_not_fail():
     gaps = chain_gaps("musiq", {0: 10.0, 5: 90.0, 10: 95.0, 20: 99.0}, run="r", image="x")
     assert gaps.deltas == {5: None, 10: None, 20: None}
     assert not gaps.fails
-    assert (gaps.run, gaps.image) == ("r", "x")
+    assert (gaps.metric, gaps.run, gaps.image) == ("musiq", "r", "x")
+
+
+def test_a_chain_is_unnamed_unless_told():
+    for values in ({1: 50.0, 5: 40.0}, {5: 40.0}):  # with and without step 1
+        gaps = chain_gaps("musiq", values)
+        assert (gaps.metric, gaps.run, gaps.image) == ("musiq", "", "")
 
 
 def test_custom_steps():
