@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from core.errors import IrisError
@@ -100,16 +101,19 @@ def launch(
 
     settings = Settings()
     worker = ComputeWorker()
-    window = MainWindow(settings, worker, build_first_view=False)  # built once it is shown
-    from app.excepthook import install
-
-    undo_excepthook = install(window.report_error)  # uncaught errors: logged, one line shown
+    # The window is shown first; its project dock, shortcuts and first view come just after.
+    window = MainWindow(settings, worker, build_first_view=False, complete=False)
+    undo_excepthook: list[Callable[[], None]] = []
     exit_code = 0
     failed: list[str] = []
 
     def fill_window() -> None:
-        # The window is already on screen; its first view, then the project (SQLite,
-        # numpy, Pillow) load next.
+        # The window is already on screen; the dock and the first view, then the project
+        # (SQLite, numpy, Pillow) load next.
+        from app.excepthook import install
+
+        undo_excepthook.append(install(window.report_error))  # logged, one line shown
+        window.complete()
         window.current_view()
         if not open_initial_project(window, project, sample) and (project or sample):
             failed.append(window.last_error or f"cannot open {project}")
@@ -138,7 +142,8 @@ def launch(
     finally:
         window.close()
         stopped = worker.shutdown(QUIT_GRACE_MS)
-        undo_excepthook()
+        for undo in undo_excepthook:
+            undo()
     if not stopped:
         leave_now(exit_code)
     return exit_code

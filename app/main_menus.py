@@ -2,11 +2,14 @@
 
 Tools come from :data:`app.tools.TOOLS` and views from :data:`app.views.VIEWS`, so a
 new tool or view gets its menu entry (and its Ctrl+N for a view) by registering.
+Shortcuts can be bound later (:func:`bind_shortcuts`): making the first ``QKeySequence``
+initialises all of Qt's enums, about 40 ms, which the start spends after the window is
+shown rather than before.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 
@@ -19,18 +22,30 @@ if TYPE_CHECKING:
     from app.main_window import MainWindow
 
 
-def add_action(menu: QMenu, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
-    """A menu entry calling ``slot``, with its shortcut if any."""
+def add_entry(menu: QMenu, text: str, slot) -> QAction:
+    """A menu entry calling ``slot``."""
     action = menu.addAction(text)
     action.triggered.connect(slot)
-    if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
     return action
 
 
-def build_menus(window: MainWindow) -> None:
-    """Fill ``window``'s menu bar; ``window.recent_menu`` is filled each time it opens."""
+Shortcuts = list[tuple[QAction, Any]]  # (action, key sequence, standard key or text)
+
+
+def build_menus(window: MainWindow, *, bind_keys: bool = True) -> Shortcuts:
+    """Fill ``window``'s menu bar (``window.recent_menu`` is filled each time it opens).
+
+    With ``bind_keys=False`` the shortcuts are returned unbound, for :func:`bind_shortcuts`.
+    """
     bar = window.menuBar()
+    keys: Shortcuts = []
+
+    def add_action(menu, text: str, slot, shortcut=None) -> QAction:
+        action = add_entry(menu, text, slot)
+        if shortcut is not None:
+            keys.append((action, shortcut))
+        return action
+
     file_menu = bar.addMenu("&File")
     add_action(
         file_menu, "&New Project...", window.new_project_dialog, QKeySequence.StandardKey.New
@@ -67,6 +82,16 @@ def build_menus(window: MainWindow) -> None:
     help_menu = bar.addMenu("&Help")
     add_action(help_menu, "&Keyboard Shortcuts", window.show_shortcuts)
     add_action(help_menu, "&About IRIS", window.show_about)
+    if bind_keys:
+        bind_shortcuts(keys)
+        return []
+    return keys
+
+
+def bind_shortcuts(keys: Shortcuts) -> None:
+    """Give each action its shortcut."""
+    for action, shortcut in keys:
+        action.setShortcut(QKeySequence(shortcut))
 
 
 def fill_recent_menu(window: MainWindow) -> None:
@@ -74,6 +99,6 @@ def fill_recent_menu(window: MainWindow) -> None:
     menu = window.recent_menu
     menu.clear()
     for path in window.settings.recent_projects:
-        add_action(menu, path, lambda _=False, p=path: window.open_project(p))
+        add_entry(menu, path, lambda _=False, p=path: window.open_project(p))
     if not window.settings.recent_projects:
         menu.addAction("(none)").setEnabled(False)

@@ -6,12 +6,12 @@ Its menus are app/main_menus.py, the status bar's job corner app/job_status.py.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDockWidget,
     QFileDialog,
     QMainWindow,
     QMessageBox,
@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 from app.context import ViewContext
 from app.job_owner import JobOwner
 from app.job_status import JobStatus
-from app.main_menus import build_menus
-from app.project_browser import ProjectBrowser
+from app.main_menus import bind_shortcuts, build_menus
 from app.session import ProjectChange, ProjectSession
 from app.settings import Settings
 from app.views import VIEWS, ordered_view_names
@@ -32,15 +31,26 @@ from app.worker import ComputeWorker, JobHandle
 from core.errors import IrisError
 from core.redact import redact
 
+if TYPE_CHECKING:  # built after the window is shown (build_browser)
+    from app.project_browser import ProjectBrowser
+
 
 class MainWindow(QMainWindow):
     """IRIS's one window. It wires widgets to core; it computes nothing itself."""
 
     def __init__(
-        self, settings: Settings, worker: ComputeWorker, *, build_first_view: bool = True
+        self,
+        settings: Settings,
+        worker: ComputeWorker,
+        *,
+        build_first_view: bool = True,
+        complete: bool = True,
     ) -> None:
         """``build_first_view=False`` leaves even the first tab's view to be built on first use
-        (``current_view()``): the start builds it just after the window is on screen."""
+        (``current_view()``); ``complete=False`` leaves the project dock and the menus'
+        shortcuts to :meth:`complete`. The start shows the window first and does both just
+        after: the dock's modules and Qt's enums (which the first key sequence or dock area
+        initialises) are a third of the time to a shown window."""
         super().__init__()
         self.settings = settings
         self.worker = worker
@@ -51,18 +61,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1400, 860)
 
-        self.browser = ProjectBrowser()
-        self.browser.images_selected.connect(self._on_images_selected)
-        self.browser.run_selected.connect(self._on_run_selected)
-        dock = QDockWidget("Project", self)
-        dock.setObjectName("project-dock")
-        dock.setWidget(self.browser)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-        )
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.resizeDocks([dock], [380], Qt.Orientation.Horizontal)
+        self.browser: ProjectBrowser | None = None  # the project dock: build_browser()
 
         # Views are built when first shown, so their modules (and numpy, pyqtgraph, ...)
         # load after the window is on screen; each tab holds an empty page until then.
@@ -80,9 +79,8 @@ class MainWindow(QMainWindow):
             show_status=self.show_status,
             session=self.session,
             selection=lambda: list(self._selection),
-            select=self.browser.select_images,
+            select=lambda images: self.build_browser().select_images(images),
         )
-        self.browser.set_context(self._context)  # its own jobs: tags, export
         for name in ordered_view_names():
             page = QWidget()
             QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
@@ -101,14 +99,47 @@ class MainWindow(QMainWindow):
         self.device_label, self.job_label = status.device_label, status.job_label
         self.progress, self.cancel_button = status.progress, status.cancel_button
         self.models_label = status.models_label
-        build_menus(self)
+        self._unbound_keys = build_menus(self, bind_keys=complete)
 
         if geometry := settings.window_geometry():
             self.restoreGeometry(geometry)
-        if state := settings.window_state():
-            self.restoreState(state)
+        if complete:
+            self.complete()
 
-    # -- building ------------------------------------------------------------------------
+    def complete(self) -> None:
+        """Build what ``complete=False`` left out: the project dock, the menus' shortcuts."""
+        self.build_browser()
+        bind_shortcuts(self._unbound_keys)
+        self._unbound_keys = []
+
+    def build_browser(self) -> ProjectBrowser:
+        """The project browser in its dock, built on first call (then the saved dock layout
+        is restored: it needs the dock to exist)."""
+        if self.browser is not None:
+            return self.browser
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QDockWidget
+
+        from app.project_browser import ProjectBrowser
+
+        self.browser = browser = ProjectBrowser()
+        self.browser.images_selected.connect(self._on_images_selected)
+        self.browser.run_selected.connect(self._on_run_selected)
+        dock = QDockWidget("Project", self)
+        dock.setObjectName("project-dock")
+        dock.setWidget(self.browser)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.resizeDocks([dock], [380], Qt.Orientation.Horizontal)
+        dock.show()  # a child added to a window already shown stays hidden otherwise
+
+        browser.set_context(self._context)  # its own jobs: tags, export
+        if state := self.settings.window_state():
+            self.restoreState(state)
+        return browser
 
     # -- projects ------------------------------------------------------------------------
 
@@ -128,7 +159,7 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_project(project.path)
         self.setWindowTitle(project.name)  # Qt adds the application's name: "name — IRIS"
         self.setWindowFilePath(str(project.path))
-        self.browser.set_project(project)
+        self.build_browser().set_project(project)
         for view in self.views.values():
             if hasattr(view, "set_project"):
                 view.set_project(project)  # views may still save state to the previous project here
@@ -140,7 +171,7 @@ class MainWindow(QMainWindow):
 
     def _select_first_image(self) -> None:
         if self.project is not None and (images := self.project.images()):
-            self.browser.select_image(images[0].id)
+            self.build_browser().select_image(images[0].id)
 
     def open_sample_project(self, *, background: bool = False) -> bool:
         """Open the sample project, building it first if needed.
@@ -217,7 +248,7 @@ class MainWindow(QMainWindow):
 
     def _on_import_done(self, report) -> None:
         if report.imported:  # the new images are what the user wants to see next
-            self.browser.select_images(report.imported)
+            self.build_browser().select_images(report.imported)
         text = f"Imported {len(report.imported)} images"
         if report.duplicates:
             text += f", {len(report.duplicates)} already in the project"
@@ -281,7 +312,8 @@ class MainWindow(QMainWindow):
     def is_busy(self) -> bool:
         """Whether the browser or a view is still reading or loading (screenshots wait)."""
         return (
-            self.browser.refresh_pending
+            self.browser is None  # not built yet: the start builds it next
+            or self.browser.refresh_pending
             or self.browser.grid.loading
             or any(getattr(v, "loading", False) for v in self.views.values())
         )
@@ -308,7 +340,7 @@ class MainWindow(QMainWindow):
 
     def _on_project_changed(self, what: ProjectChange, _source: object) -> None:
         if what & (ProjectChange.IMAGES | ProjectChange.RUNS):
-            self.browser.refresh_soon()
+            self.build_browser().refresh_soon()
 
     def report_error(self, title: str, message: str, details: str | None = None) -> None:
         """Show what went wrong without blocking the event loop (the dialog is window-modal).
@@ -324,6 +356,8 @@ class MainWindow(QMainWindow):
         )
         if details:
             box.setDetailedText(details)
+        from PySide6.QtCore import Qt
+
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
