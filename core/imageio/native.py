@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import contextlib
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,7 +104,8 @@ def read_exif(source: ImageSource, *, name: str | None = None) -> dict[int, Any]
         if not exif:
             return {}
         tags = dict(exif)
-        with contextlib.suppress(Exception):  # a damaged sub-IFD leaves the main tags usable
+        with contextlib.suppress(Exception), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a damaged sub-IFD leaves the main tags usable
             tags.update(exif.get_ifd(EXIF_IFD))
         return tags
 
