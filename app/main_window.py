@@ -401,7 +401,9 @@ class MainWindow(QMainWindow):
         AboutDialog(self.worker.device, self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.settings.save_window(self.saveGeometry(), self.saveState())
+        # Closed before complete(): without its dock the layout is not worth keeping.
+        state = self.saveState() if self.browser is not None else self.settings.window_state()
+        self.settings.save_window(self.saveGeometry(), state)
         self.settings.sync()
         if self.project is not None:
             self.project.close()

@@ -117,6 +117,8 @@ class Settings:
         value = self._q.value("window/state")
         return value if isinstance(value, QByteArray) else None
 
-    def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
+    def save_window(self, geometry: QByteArray, state: QByteArray | None) -> None:
+        """Keep the window's geometry and, unless ``state`` is None, its dock layout."""
         self._q.setValue("window/geometry", geometry)
-        self._q.setValue("window/state", state)
+        if state is not None:
+            self._q.setValue("window/state", state)

@@ -85,3 +85,28 @@ def test_complete_builds_the_dock_and_binds_the_keys_once(qtbot, worker):
     QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_2, CTRL)
     qtbot.waitUntil(lambda: window.tabs.currentIndex() == 1, timeout=2000)  # Ctrl+2, bound
     window.close()
+
+
+def test_a_window_closed_before_it_is_complete_keeps_the_saved_dock_layout(qtbot, worker):
+    from PySide6.QtCore import Qt as QtNs
+    from PySide6.QtWidgets import QDockWidget
+
+    from app.main_window import MainWindow
+    from app.settings import Settings
+
+    first = MainWindow(Settings(), worker)
+    qtbot.addWidget(first)
+    first.show()
+    dock = first.findChild(QDockWidget, "project-dock")
+    first.addDockWidget(QtNs.DockWidgetArea.RightDockWidgetArea, dock)  # the user moved it
+    first.close()
+    early = MainWindow(Settings(), worker, build_first_view=False, complete=False)
+    qtbot.addWidget(early)
+    early.show()
+    early.close()  # quit within the first moments, before the dock was built
+    again = MainWindow(Settings(), worker)
+    qtbot.addWidget(again)
+    again.show()
+    dock = again.findChild(QDockWidget, "project-dock")
+    assert again.dockWidgetArea(dock) == QtNs.DockWidgetArea.RightDockWidgetArea
+    again.close()
