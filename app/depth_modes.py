@@ -8,6 +8,7 @@ of map is one more entry in :data:`MODES`.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -30,8 +31,9 @@ class Job(NamedTuple):
     kwargs: dict[str, Any]
 
 
-class MapMode:
-    """One kind of map; each subclass says how it is decoded, shown and read."""
+class MapMode(ABC):
+    """One kind of map; each subclass says how it is decoded, shown and read (an
+    abstract interface: every mode in :data:`MODES` implements all four methods)."""
 
     key: str  # the Map box's data, the view's map_mode
     label: str  # in the Map box
@@ -42,25 +44,25 @@ class MapMode:
     evaluates = False  # the evaluation panel scores it against ground truth
     reads_files = False  # a file opened from disk can be decoded as it
 
+    @abstractmethod
     def job(self, view: DepthView, map_path: str, photo: str | None) -> Job | None:
         """The decoding of ``map_path`` (with the photo at ``photo``); None when it cannot start."""
-        raise NotImplementedError
 
+    @abstractmethod
     def images(self, scene) -> tuple[np.ndarray, np.ndarray | None]:
         """The RGB arrays of the map pane and of the photo pane (None: no photo)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def show(self, view: DepthView, scene) -> None:
         """Fill the view's summary, and the panels only this mode has, from ``scene``."""
-        raise NotImplementedError
 
     def prediction(self, scene) -> np.ndarray | None:
         """The decoded array the evaluation panel scores (modes that evaluate)."""
         return None
 
+    @abstractmethod
     def hover(self, scene, x: int, y: int) -> tuple[str | None, tuple[int, int] | None]:
         """The readout for pixel (x, y), and the map's shape to read the error map at."""
-        raise NotImplementedError
 
 
 class DepthMode(MapMode):
