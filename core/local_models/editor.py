@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import Cancelled
+from core.errors import Cancelled, IrisError
 from core.jobs import ProgressFn, check_cancelled
 from core.local_models.availability import EDITOR_PACKAGES, require, unavailable_reason
 from core.local_models.cache import CACHE, LoadedModel, gpu_memory, release_memory
@@ -67,7 +67,7 @@ def load_pipeline(folder: Path, spec: PipelineSpec, dtype, device: str, offload:
         import diffusers
 
         pipe = getattr(diffusers, spec.class_name).from_pretrained(
-            str(folder), dtype=dtype, local_files_only=True
+            str(folder), dtype=dtype, local_files_only=True, use_safetensors=True
         )
         if offload != "none" and device.startswith("cuda"):
             enable = {
@@ -231,9 +231,18 @@ def _multiple(folder: Path) -> int:
     config_path = folder / "vae" / "config.json"
     config = read_json(config_path, "VAE config") if config_path.is_file() else {}
     if "temperal_downsample" in config:  # Qwen-Image's VAE: 2 ** stages
-        return 2 ** len(config["temperal_downsample"]) * 2
-    blocks = config.get("block_out_channels") or [0, 0, 0, 0]
-    return 2 ** (len(blocks) - 1) * 2
+        return 2 ** _stages(config, "temperal_downsample", config_path) * 2
+    if not config.get("block_out_channels"):
+        return 16  # the usual 8x VAE
+    return 2 ** (_stages(config, "block_out_channels", config_path) - 1) * 2
+
+
+def _stages(config: dict, key: str, path: Path) -> int:
+    """The length of the list ``config[key]``: a VAE has 1 to 8 stages, anything else is refused."""
+    value = config[key]
+    if not isinstance(value, list) or not 1 <= len(value) <= 8:
+        raise IrisError(f"{path}: {key} is not a list of 1 to 8 stages: {str(value)[:80]}")
+    return len(value)
 
 
 def _instance_name(params: dict[str, Any]) -> str:

@@ -6,6 +6,11 @@ hub cache. Nothing is downloaded unless the caller allows it. Before any
 weights are read, :func:`check_pipeline_folder` / :func:`check_vlm_folder` name
 the first missing file and the folder it belongs in (the style of pyiqa's
 weights check, :mod:`core.metrics.weights`), so an incomplete copy fails at once.
+
+A model folder is untrusted input. Weights are read from safetensors files only
+(a ``.bin``/``.pt`` file is a pickle, which can run code when loaded), and a
+pipeline's components may only name classes of diffusers and transformers:
+diffusers imports whatever module ``model_index.json`` names.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from core.files import FileReadError, decode_text, read_bounded
 
 INDEX_FILE = "model_index.json"
 INDEX_BYTES = 1024 * 1024
-WEIGHT_SUFFIXES = (".safetensors", ".bin", ".safetensors.index.json", ".bin.index.json")
+WEIGHT_SUFFIXES = (".safetensors", ".safetensors.index.json")
+PICKLE_SUFFIXES = (".bin", ".bin.index.json", ".pt", ".pth", ".ckpt", ".pkl")
+COMPONENT_LIBRARIES = ("diffusers", "transformers")
 # Components that hold no weights (tokenizers, schedulers, processors).
 _NO_WEIGHTS = re.compile(r"Tokenizer|Scheduler|Processor|FeatureExtractor", re.IGNORECASE)
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
@@ -76,6 +83,20 @@ def _has_weights(folder: Path) -> bool:
     return any(p.name.endswith(WEIGHT_SUFFIXES) for p in folder.iterdir() if p.is_file())
 
 
+def _missing_weights(model: str, what: str, folder: Path) -> ModelFilesMissing:
+    """The error for a folder without safetensors weights; a pickle found there is named."""
+    pickles = sorted(
+        p.name for p in folder.iterdir() if p.is_file() and p.name.endswith(PICKLE_SUFFIXES)
+    )
+    hint = (
+        f"{pickles[0]} is a pickle, which IRIS does not load (it can run code); convert it to "
+        "safetensors, or use the model's safetensors release"
+        if pickles
+        else ""
+    )
+    return ModelFilesMissing(model, f"{what} (*.safetensors)", folder, hint)
+
+
 def pipeline_class_name(folder: Path, model: str = "") -> str:
     """The ``_class_name`` a diffusers folder's ``model_index.json`` declares."""
     index = folder / INDEX_FILE
@@ -92,11 +113,18 @@ def check_pipeline_folder(folder: Path, model: str = "") -> dict:
         raise ModelFilesMissing(model, INDEX_FILE, folder)
     index = read_json(index_path, "model index")
     for component, entry in index.items():
-        if component.startswith("_") or not isinstance(entry, list) or len(entry) != 2:
-            continue
+        if component.startswith("_") or not isinstance(entry, list):
+            continue  # a setting such as is_distilled, not a component
+        if len(entry) != 2:
+            raise IrisError(f"{index_path}: component {component!r} is not [library, class]")
         library, class_name = entry
         if library is None or class_name is None:  # an optional component left out
             continue
+        if library not in COMPONENT_LIBRARIES or not isinstance(class_name, str):
+            raise IrisError(
+                f"{index_path}: component {component!r} names {library!r}.{class_name!r}; IRIS "
+                f"loads pipeline components from {' and '.join(COMPONENT_LIBRARIES)} only"
+            )
         sub = folder / component
         if not sub.is_dir():
             raise ModelFilesMissing(model, f"{component}/", folder)
@@ -107,7 +135,7 @@ def check_pipeline_folder(folder: Path, model: str = "") -> dict:
         if not (sub / "config.json").is_file():
             raise ModelFilesMissing(model, "config.json", sub)
         if not _has_weights(sub):
-            raise ModelFilesMissing(model, f"{component} weights (*.safetensors)", sub)
+            raise _missing_weights(model, f"{component} weights", sub)
     return index
 
 
@@ -118,7 +146,7 @@ def check_vlm_folder(folder: Path, model: str = "") -> dict:
     if not config.is_file():
         raise ModelFilesMissing(model, "config.json", folder)
     if not _has_weights(folder):
-        raise ModelFilesMissing(model, "model weights (*.safetensors)", folder)
+        raise _missing_weights(model, "model weights", folder)
     processors = ("preprocessor_config.json", "processor_config.json")
     if not any((folder / name).is_file() for name in processors):
         raise ModelFilesMissing(model, "preprocessor_config.json", folder)
@@ -130,5 +158,5 @@ def folder_bytes(folder: Path) -> int:
     return sum(
         p.stat().st_size
         for p in folder.rglob("*")
-        if p.is_file() and p.name.endswith(WEIGHT_SUFFIXES[:2])
+        if p.is_file() and p.name.endswith(WEIGHT_SUFFIXES[0])
     )

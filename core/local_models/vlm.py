@@ -103,7 +103,7 @@ def load_vlm(
         if tokenizer is not None:
             tokenizer.padding_side = "left"
         model = AutoModelForImageTextToText.from_pretrained(
-            str(folder), dtype=torch_type, local_files_only=True
+            str(folder), dtype=torch_type, local_files_only=True, use_safetensors=True
         )
         return VlmSession(model.to(device_name).eval(), processor, device_name)
 

@@ -13,6 +13,7 @@ import json
 import numpy as np
 import pytest
 
+from core.errors import IrisError
 from core.local_models import editor
 from core.local_models.cache import CACHE, LoadedModel
 from core.local_models.pipelines import pipeline_spec
@@ -77,7 +78,9 @@ def test_a_loaded_pipeline_is_placed_by_device_and_offload(
     spec = pipeline_spec("FluxKontextPipeline")
     loaded = editor.load_pipeline(folder, spec, torch.float32, device, offload)
     assert loaded is pipe and pipe.calls == [placed, ("progress bar", True)]
-    assert asked == [(str(folder), {"dtype": torch.float32, "local_files_only": True})]
+    assert asked == [
+        (str(folder), {"dtype": torch.float32, "local_files_only": True, "use_safetensors": True})
+    ]
     assert editor.load_pipeline(folder, spec, torch.float32, device, offload) is pipe
     assert len(asked) == 1  # the second call is a cache hit
     assert CACHE.loaded() == [LoadedModel("mini-kontext", "editor", device, "float32", 10)]
@@ -162,3 +165,39 @@ def test_the_memory_text_falls_back_to_host_memory_then_to_unknown(monkeypatch):
     assert editor._memory_text("cpu") == "3.0 GiB available (cgroup)"
     monkeypatch.setattr(editor, "available_memory", lambda: None)
     assert editor._memory_text("cpu") == "free memory unknown"
+
+
+@pytest.mark.parametrize(
+    ("config", "multiple"),
+    [
+        (None, 16),  # no VAE config: the usual 8x VAE
+        ({}, 16),
+        ({"block_out_channels": [4, 4]}, 4),
+        ({"block_out_channels": [128, 256, 512, 512]}, 16),
+        ({"temperal_downsample": [False, True, True]}, 16),  # Qwen-Image: 2 ** 3 stages
+    ],
+)
+def test_the_output_grid_comes_from_the_vae_config(tmp_path, config, multiple):
+    if config is not None:
+        (tmp_path / "vae").mkdir()
+        (tmp_path / "vae" / "config.json").write_text(json.dumps(config))
+    assert editor._multiple(tmp_path) == multiple
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"block_out_channels": 4},
+        {"block_out_channels": list(range(9))},  # 2 ** 8 * 2 = a 512-pixel grid
+        {"temperal_downsample": "ttt"},
+        {"temperal_downsample": []},
+        {"temperal_downsample": [True] * 40},
+    ],
+)
+def test_a_vae_config_with_an_impossible_stage_list_is_refused_naming_it(tmp_path, config):
+    (tmp_path / "vae").mkdir()
+    path = tmp_path / "vae" / "config.json"
+    path.write_text(json.dumps(config))
+    with pytest.raises(IrisError, match="is not a list of 1 to 8 stages") as info:
+        editor._multiple(tmp_path)
+    assert str(info.value).startswith(f"{path}: ")

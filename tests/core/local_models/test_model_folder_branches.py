@@ -152,7 +152,6 @@ INDEX = {
     "image_encoder": [None, None],  # an optional component left out
     "feature_extractor": [None, "CLIPImageProcessor"],
     "force_zeros_for_empty_prompt": True,  # a plain setting, not a component
-    "odd": ["diffusers"],  # not a (library, class) pair
     "scheduler": ["diffusers", "FlowMatchEulerDiscreteScheduler"],
     "tokenizer": ["transformers", "CLIPTokenizer"],
     "transformer": ["diffusers", "FluxTransformer2DModel"],
@@ -191,7 +190,7 @@ def test_the_model_name_in_the_message_defaults_to_the_folder(tmp_path):
     assert info.value.model == "org/name"
 
 
-@pytest.mark.parametrize("weights", ["model.safetensors", "pytorch_model.bin", "x.bin.index.json"])
+@pytest.mark.parametrize("weights", ["model.safetensors", "model.safetensors.index.json"])
 def test_a_vlm_folder_names_its_first_missing_file(tmp_path, weights):
     assert missing(check_vlm_folder, tmp_path) == ("config.json", tmp_path)
     write_json(tmp_path / "config.json", {"model_type": "qwen2_5_vl"})
@@ -218,5 +217,55 @@ def test_folder_bytes_counts_weight_files_only(tmp_path):
     (tmp_path / "model.safetensors.index.json").write_bytes(b"x" * 1000)  # an index, no weights
     (tmp_path / "config.json").write_bytes(b"x" * 7)
     (tmp_path / "dir.safetensors").mkdir()
-    assert folder_bytes(tmp_path) == 130
-    assert mf.WEIGHT_SUFFIXES[:2] == (".safetensors", ".bin")
+    assert folder_bytes(tmp_path) == 100  # a pickle is never loaded, so it is not counted
+    assert mf.WEIGHT_SUFFIXES == (".safetensors", ".safetensors.index.json")
+
+
+@pytest.mark.parametrize(
+    "pickle", ["pytorch_model.bin", "model.pt", "ckpt.pth", "x.bin.index.json"]
+)
+def test_a_vlm_folder_with_only_pickled_weights_is_refused_naming_the_pickle(tmp_path, pickle):
+    write_json(tmp_path / "config.json", {"model_type": "qwen2_5_vl"})
+    (tmp_path / pickle).write_bytes(b"\x80\x04pickle")
+    write_json(tmp_path / "preprocessor_config.json", {})
+    with pytest.raises(ModelFilesMissing) as info:
+        check_vlm_folder(tmp_path, "org/vlm")
+    assert info.value.file_name == "model weights (*.safetensors)"
+    assert str(info.value) == (
+        f"model 'org/vlm' needs 'model weights (*.safetensors)', which is not in {tmp_path}: "
+        f"{pickle} is a pickle, which IRIS does not load (it can run code); convert it to "
+        "safetensors, or use the model's safetensors release"
+    )
+
+
+def test_a_pipeline_component_with_only_a_pickle_is_refused_naming_it(tmp_path):
+    write_json(tmp_path / "model_index.json", {"vae": ["diffusers", "AutoencoderKL"]})
+    write_json(tmp_path / "vae" / "config.json", {})
+    (tmp_path / "vae" / "diffusion_pytorch_model.bin").write_bytes(b"p")
+    with pytest.raises(ModelFilesMissing, match="diffusion_pytorch_model.bin is a pickle"):
+        check_pipeline_folder(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("entry", "named"),
+    [
+        (["os", "system"], "names 'os'.'system'"),
+        (["subprocess", "Popen"], "names 'subprocess'.'Popen'"),
+        (["diffusers", 7], "names 'diffusers'.7"),
+        (["diffusers", "AutoencoderKL", "extra"], "is not \\[library, class\\]"),
+        (["transformers"], "is not \\[library, class\\]"),
+    ],
+)
+def test_a_component_from_another_library_is_refused_before_anything_is_imported(
+    tmp_path, entry, named
+):
+    index = write_json(tmp_path / "model_index.json", {"_class_name": "X", "vae": entry})
+    with pytest.raises(IrisError, match=f"component 'vae' {named}") as info:
+        check_pipeline_folder(tmp_path)
+    assert str(info.value).startswith(f"{index}: ")
+
+
+def test_settings_and_left_out_components_in_the_index_are_not_components(tmp_path):
+    index = {"_class_name": "X", "is_distilled": True, "image_encoder": [None, None]}
+    write_json(tmp_path / "model_index.json", index)
+    assert check_pipeline_folder(tmp_path) == index

@@ -119,7 +119,11 @@ def test_the_loader_pads_left_reads_local_files_only_and_caches(folder, loaders)
     assert loaders.model.evaluated
     assert loaders.asked == [
         ("processor", str(folder), {"local_files_only": True}),
-        ("model", str(folder), {"dtype": torch.float32, "local_files_only": True}),
+        (
+            "model",
+            str(folder),
+            {"dtype": torch.float32, "local_files_only": True, "use_safetensors": True},
+        ),
     ]
     assert vlm.load_vlm(str(folder), device="cpu", dtype="fp32") is session
     assert len(loaders.asked) == 2
