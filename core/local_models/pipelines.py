@@ -41,6 +41,7 @@ class PipelineSpec:
     image_as_list: bool = False
     extra_call: tuple[tuple[str, object], ...] = ()
     distilled_defaults: tuple[int, float] | None = None  # (steps, guidance) if is_distilled
+    area_arg: str | None = None  # an argument capping the pixel area, pinned to width x height
 
     def defaults(self, index: dict) -> tuple[int, float]:
         """(steps, guidance) for the model whose ``model_index.json`` is ``index``."""
@@ -53,8 +54,8 @@ class PipelineSpec:
         out = {"width": width, "height": height}
         for key, value in self.extra_call:
             out[key] = value
-        if self.class_name == "FluxKontextPipeline":  # it rescales to max_area otherwise
-            out["max_area"] = width * height
+        if self.area_arg is not None:  # the pipeline would rescale to its own area otherwise
+            out[self.area_arg] = width * height
         return out
 
 
@@ -71,6 +72,7 @@ PIPELINES: dict[str, PipelineSpec] = {
             2.5,
             28,
             extra_call=(("_auto_resize", False),),
+            area_arg="max_area",
         ),
         PipelineSpec(
             "qwen-image-edit",

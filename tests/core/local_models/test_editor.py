@@ -135,3 +135,12 @@ def test_out_of_memory_names_model_size_and_memory(kontext_dir, monkeypatch):
     assert editor._retry_modes("none", "cuda:0") == ["none", "model", "sequential"]
     assert editor._retry_modes("model", "cuda:0") == ["model", "sequential"]
     assert editor._retry_modes("none", "cpu") == ["none"]
+
+
+def test_only_the_pipelines_that_cap_the_area_get_it_pinned_to_the_requested_size():
+    from core.local_models.pipelines import PIPELINES, pipeline_spec
+
+    kontext = pipeline_spec("FluxKontextPipeline").call_kwargs(96, 64)
+    assert kontext == {"width": 96, "height": 64, "_auto_resize": False, "max_area": 96 * 64}
+    others = [spec for name, spec in PIPELINES.items() if name != "FluxKontextPipeline"]
+    assert others and all("max_area" not in spec.call_kwargs(96, 64) for spec in others)
