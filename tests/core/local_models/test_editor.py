@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import threading
+import functools
 import time
 
 import numpy as np
 import pytest
 
-from core.errors import Cancelled
 from core.local_models.model_folder import ModelFilesMissing
 from core.methods.registry import get_method
+from tests.core.local_models.tiny_models import steps_seen_when_cancelled_at
 
 PIXELS = np.random.default_rng(0).random((24, 40, 3)).astype(np.float32)
 
@@ -52,17 +52,8 @@ def test_the_same_seed_reproduces_the_output_bit_for_bit_and_a_drawn_seed_is_rec
 
 
 def test_cancel_stops_within_one_step(kontext_dir):
-    cancel = threading.Event()
-    steps = []
-
-    def progress(done, total):
-        steps.append(done)
-        if done == 2:
-            cancel.set()
-
-    with pytest.raises(Cancelled):
-        _edit(kontext_dir, progress=progress, cancel=cancel, steps=8)
-    assert steps == [1, 2]
+    run = functools.partial(_edit, kontext_dir, steps=8)
+    assert steps_seen_when_cancelled_at(run, 2) == [1, 2]
 
 
 def test_the_loaded_pipeline_is_reused_and_listed(kontext_dir):

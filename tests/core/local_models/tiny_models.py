@@ -329,3 +329,27 @@ def tiny_flux2_klein(folder: Path, *, distilled: bool = False) -> Path:
     )
     pipe.save_pretrained(folder)
     return folder
+
+
+def steps_seen_when_cancelled_at(run, step: int) -> list[int]:
+    """The steps ``run(progress=, cancel=)`` reports when Cancel is pressed during ``step``.
+
+    ``run`` must raise :class:`Cancelled`; the shared body of the editors' cancel tests.
+    """
+    import threading
+
+    import pytest
+
+    from core.errors import Cancelled
+
+    cancel = threading.Event()
+    steps: list[int] = []
+
+    def progress(done: int, _total: int) -> None:
+        steps.append(done)
+        if done == step:
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        run(progress=progress, cancel=cancel)
+    return steps
