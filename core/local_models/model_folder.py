@@ -116,13 +116,16 @@ def check_pipeline_folder(folder: Path, model: str = "") -> dict:
         if component.startswith("_") or not isinstance(entry, list):
             continue  # a setting such as is_distilled, not a component
         if len(entry) != 2:
-            raise IrisError(f"{index_path}: component {component!r} is not [library, class]")
+            raise IrisError(
+                f"{index_path}: component {repr(component)[:80]} is not [library, class]"
+            )
         library, class_name = entry
         if library is None or class_name is None:  # an optional component left out
             continue
         if library not in COMPONENT_LIBRARIES or not isinstance(class_name, str):
             raise IrisError(
-                f"{index_path}: component {component!r} names {library!r}.{class_name!r}; IRIS "
+                f"{index_path}: component {repr(component)[:80]} names {repr(library)[:80]}."
+                f"{repr(class_name)[:80]}; IRIS "
                 f"loads pipeline components from {' and '.join(COMPONENT_LIBRARIES)} only"
             )
         sub = folder / component

@@ -269,3 +269,11 @@ def test_settings_and_left_out_components_in_the_index_are_not_components(tmp_pa
     index = {"_class_name": "X", "is_distilled": True, "image_encoder": [None, None]}
     write_json(tmp_path / "model_index.json", index)
     assert check_pipeline_folder(tmp_path) == index
+
+
+def test_a_hostile_component_entry_is_quoted_at_most_80_characters_a_part(tmp_path):
+    long = "x" * 10_000
+    (tmp_path / "model_index.json").write_text(json.dumps({long: [long, long]}))
+    with pytest.raises(IrisError, match="names 'x") as error:
+        mf.check_pipeline_folder(tmp_path)
+    assert len(str(error.value)) < len(str(tmp_path)) + 400
