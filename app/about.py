@@ -44,7 +44,8 @@ resources/metrics/NOTICE.md.</p>
 <p><b>Local models</b> keep their own licences: FLUX.1 Kontext [dev] is under the FLUX.1 [dev]
 <b>Non-Commercial</b> License; FLUX.2 [dev] under the FLUX [dev] <b>Non-Commercial</b>
 License; FLUX.2 [klein] 4B and 4B Base are Apache-2.0, its 9B and 9B Base under the FLUX
-<b>Non-Commercial</b> License; Qwen-Image-Edit and Qwen2.5-VL / Qwen3-VL are Apache-2.0;
+<b>Non-Commercial</b> License; Qwen-Image-Edit, LongCat-Image-Edit and Qwen2.5-VL / Qwen3-VL
+are Apache-2.0;
 VisualQuality-R1 follows its base model's terms (see its model card). diffusers,
 transformers and accelerate are Apache-2.0.</p>
 <p>Other components keep their own licences: Qt for Python (LGPLv3), PyTorch (BSD),

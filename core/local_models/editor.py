@@ -1,10 +1,10 @@
-"""The ``diffusers`` method: edit an image with a local open editor (FLUX.1/FLUX.2, Qwen-Image-Edit).
+"""The ``diffusers`` method: edit an image with a local open editor (FLUX, Qwen, LongCat).
 
 The model is a diffusers folder (or a Hugging Face cache entry) whose
 ``model_index.json`` names a pipeline class listed in :mod:`.pipelines`. It is
 checked before the run starts (:func:`check`: the missing file and folder named),
 loaded once on the compute worker and kept in the LRU cache (:mod:`.cache`).
-Each denoising step reports progress and checks cancel (``callback_on_step_end``).
+Each denoising step reports progress and checks cancel (:mod:`.step_hooks`).
 The seed is drawn when not given and recorded with every result. On CUDA
 out-of-memory the edit is tried again with model offload, then sequential
 offload; if that fails too, the result says which model, at what size, with how
@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -32,7 +32,9 @@ from core.local_models.model_folder import (
 )
 from core.local_models.pipelines import PipelineSpec, pipeline_spec
 from core.local_models.precision import DTYPES, dtype_name, torch_dtype
+from core.local_models.quiet import quiet_model_libraries
 from core.local_models.sizing import SIZE_POLICIES, output_size
+from core.local_models.step_hooks import STEP_HOOKS
 from core.methods.base import Method, MethodFailed, MethodOutput, Param
 from core.methods.memory import available_memory, format_size, is_out_of_memory
 
@@ -64,6 +66,7 @@ def load_pipeline(folder: Path, spec: PipelineSpec, dtype, device: str, offload:
     info = LoadedModel(folder.name, "editor", device, dtype_name(dtype), folder_bytes(folder))
 
     def loader():
+        quiet_model_libraries()
         import diffusers
 
         pipe = getattr(diffusers, spec.class_name).from_pretrained(
@@ -91,6 +94,13 @@ def to_pil(pixels: np.ndarray):
     return Image.fromarray(values, "RGB")
 
 
+class Edit(NamedTuple):
+    """An edit's pixels at the asked size, and the (width, height) the pipeline rendered."""
+
+    pixels: np.ndarray
+    rendered: tuple[int, int]
+
+
 def edit(
     pipe,
     spec: PipelineSpec,
@@ -105,33 +115,42 @@ def edit(
     negative_prompt: str = "",
     progress: ProgressFn,
     cancel: threading.Event | None,
-) -> np.ndarray:
-    """One edit through ``pipe``: float pixels in, float pixels of ``width`` x ``height`` out."""
+) -> Edit:
+    """One edit through ``pipe``: float pixels in, float pixels of ``width`` x ``height`` out.
+
+    A pipeline that renders a size of its own (no width/height arguments) has its output
+    resized to the asked size; :attr:`Edit.rendered` says what it rendered.
+    """
     import torch
 
     image = to_pil(pixels)
 
-    def on_step(_pipe, index: int, _timestep, tensors: dict) -> dict:
+    def on_step(index: int) -> None:
         progress(index + 1, steps)
         check_cancelled(cancel)  # raised here, the pipeline stops before its next step
-        return tensors
 
     kwargs: dict[str, Any] = {spec.guidance_arg: guidance, **spec.call_kwargs(width, height)}
-    if spec.guidance_arg == "true_cfg_scale" and guidance > 1.0:
-        kwargs["negative_prompt"] = negative_prompt or " "
+    if spec.negative_prompt is not None and guidance > 1.0:
+        kwargs["negative_prompt"] = negative_prompt or spec.negative_prompt
     check_cancelled(cancel)
-    with torch.inference_mode():
+    with torch.inference_mode(), STEP_HOOKS[spec.step_hook](pipe, on_step) as step_kwargs:
         out = pipe(
             image=[image] if spec.image_as_list else image,
             prompt=prompt,
             num_inference_steps=steps,
             generator=torch.Generator("cpu").manual_seed(seed),
             output_type="np",
-            callback_on_step_end=on_step,
+            **step_kwargs,
             **kwargs,
         )
     result = np.asarray(out.images[0], dtype=np.float32)
-    return result
+    rendered = (result.shape[1], result.shape[0])
+    if rendered != (width, height):
+        from core.degrade.ops import resize
+
+        shrink = rendered[0] * rendered[1] > width * height
+        result = resize(result, width, height, "area" if shrink else "lanczos")
+    return Edit(result, rendered)
 
 
 def _prompt(text: str, project_dir: str | None):
@@ -162,7 +181,7 @@ def run_diffusers(pixels, params, *, progress, cancel, context) -> MethodOutput:
     prompt = _prompt(params["prompt"], context.project_dir)
     seed = int(params["seed"]) if params["seed"] >= 0 else secrets.randbelow(SEED_MAX)
     height, width = pixels.shape[:2]
-    out_w, out_h = output_size(width, height, params["image_size"], _multiple(folder))
+    out_w, out_h = output_size(width, height, params["image_size"], _grid(folder, spec))
     default_steps, default_guidance = spec.defaults(_index(folder))  # distilled or base
     steps = int(params["steps"]) or default_steps
     guidance = float(params["guidance"]) if params["guidance"] >= 0 else default_guidance
@@ -186,7 +205,7 @@ def run_diffusers(pixels, params, *, progress, cancel, context) -> MethodOutput:
     for attempt, offload in enumerate(modes):
         try:
             pipe = load_pipeline(folder, spec, dtype, device, offload)
-            out = edit(
+            result = edit(
                 pipe, spec, pixels, prompt.text, steps=steps, guidance=guidance, seed=seed,
                 width=out_w, height=out_h, negative_prompt=params["negative_prompt"],
                 progress=progress, cancel=cancel,
@@ -206,7 +225,9 @@ def run_diffusers(pixels, params, *, progress, cancel, context) -> MethodOutput:
             )
             raise MethodFailed("out-of-memory", detail, {**meta, "offload": offload}) from None
         meta["offload"] = offload if device.startswith("cuda") else "none"
-        return MethodOutput(out, meta=meta)
+        if result.rendered != (out_w, out_h):  # resized from the size the pipeline chose
+            meta["rendered_width"], meta["rendered_height"] = result.rendered
+        return MethodOutput(result.pixels, meta=meta)
     raise AssertionError("unreachable: at least one offload mode is tried")
 
 
@@ -222,6 +243,11 @@ def _index(folder: Path) -> dict:
     from core.local_models.model_folder import INDEX_FILE, read_json
 
     return read_json(folder / INDEX_FILE, "model index")
+
+
+def _grid(folder: Path, spec: PipelineSpec) -> int:
+    """The multiple output sides snap to: the model's grid, or 1 when IRIS resizes the output."""
+    return _multiple(folder) if spec.size_args else 1
 
 
 def _multiple(folder: Path) -> int:
@@ -259,7 +285,8 @@ def build_method() -> Method:
         kind="model",
         title=title,
         description="An open image editor run locally through diffusers (FLUX.1 Kontext, "
-        "Qwen-Image-Edit and its 2509/2511 versions, FLUX.2 [dev] and [klein]) from a model "
+        "Qwen-Image-Edit and its 2509/2511 versions, FLUX.2 [dev] and [klein], "
+        "LongCat-Image-Edit) from a model "
         "folder or the Hugging Face cache, with a prompt (a library id such as LF3, or text).",
         targets="any, prompt-driven",
         params=(
@@ -270,7 +297,12 @@ def build_method() -> Method:
                 "model folder (or its model_index.json), or org/name in the HF cache",
             ),
             Param("prompt", "text", "LF3", "prompt id from the library, or the prompt text"),
-            Param("negative_prompt", "str", "", "negative prompt (CFG pipelines: Qwen-Image-Edit)"),
+            Param(
+                "negative_prompt",
+                "str",
+                "",
+                "negative prompt (CFG pipelines: Qwen-Image-Edit, LongCat)",
+            ),
             Param("steps", "int", 0, "denoising steps (0 = the pipeline's default)", 0, 500),
             Param(
                 "guidance",

@@ -10,13 +10,16 @@ Steps and guidance default to the model card's example. A class whose step-disti
 checkpoints say so in ``model_index.json`` (``is_distilled``: FLUX.2 [klein]) has their
 defaults as well, so one class serves both its base and its distilled models.
 
+How each class is made to deliver an edit of the asked size: most take ``width`` and
+``height``; ``LongCatImageEditPipeline`` takes neither and renders about 1 MP at the
+input's aspect ratio, so its output is resized to the asked size (the size it rendered
+is recorded with the result). Progress and cancel use ``callback_on_step_end`` where the
+class has it, else the scheduler's step (:mod:`.step_hooks`).
+
 Image-editing pipelines of the installed diffusers left out, and why:
 ``JoyImageEditPipeline`` always renders one of its own ~1 MP aspect-ratio buckets
 (``find_best_bucket`` replaces the width and height it is given, and the input is
-centre-cropped to it), so the edit could not keep the input's size and framing;
-``LongCatImageEditPipeline`` takes no width, height or step callback (its size is
-computed from the input at about 1 MP), so neither the size nor progress and cancel
-could be honoured.
+centre-cropped to it), so the edit could not keep the input's framing.
 """
 
 from __future__ import annotations
@@ -35,13 +38,16 @@ class PipelineSpec:
     family: str
     licence: str
     gpu_memory: str
-    guidance_arg: str  # "guidance_scale" (distilled guidance) or "true_cfg_scale" (CFG)
+    guidance_arg: str  # "guidance_scale" (distilled guidance or CFG) or "true_cfg_scale" (CFG)
     default_guidance: float
     default_steps: int
     image_as_list: bool = False
     extra_call: tuple[tuple[str, object], ...] = ()
     distilled_defaults: tuple[int, float] | None = None  # (steps, guidance) if is_distilled
     area_arg: str | None = None  # an argument capping the pixel area, pinned to width x height
+    size_args: bool = True  # False: no width/height; the output is resized to the asked size
+    step_hook: str = "callback"  # a key of step_hooks.STEP_HOOKS
+    negative_prompt: str | None = None  # the default negative prompt, if the class takes one
 
     def defaults(self, index: dict) -> tuple[int, float]:
         """(steps, guidance) for the model whose ``model_index.json`` is ``index``."""
@@ -51,7 +57,7 @@ class PipelineSpec:
 
     def call_kwargs(self, width: int, height: int) -> dict:
         """Arguments that pin the output size to ``width`` x ``height`` for this class."""
-        out = {"width": width, "height": height}
+        out = {"width": width, "height": height} if self.size_args else {}
         for key, value in self.extra_call:
             out[key] = value
         if self.area_arg is not None:  # the pipeline would rescale to its own area otherwise
@@ -83,6 +89,7 @@ PIPELINES: dict[str, PipelineSpec] = {
             "true_cfg_scale",
             4.0,
             50,
+            negative_prompt=" ",  # true CFG runs only when a negative prompt is given
         ),
         PipelineSpec(
             "qwen-image-edit-plus",
@@ -94,6 +101,7 @@ PIPELINES: dict[str, PipelineSpec] = {
             4.0,
             40,
             image_as_list=True,
+            negative_prompt=" ",
         ),
         PipelineSpec(
             "flux2-dev",
@@ -119,6 +127,20 @@ PIPELINES: dict[str, PipelineSpec] = {
             4.0,
             50,  # the Base model cards' example
             distilled_defaults=(4, 1.0),  # the distilled model cards' example
+        ),
+        PipelineSpec(
+            "longcat-image-edit",
+            "LongCatImageEditPipeline",
+            "LongCat-Image-Edit",
+            "Apache-2.0",
+            "about 29 GB in bf16 (about 17 GB with model offload); estimated from the 6B "
+            "transformer and the Qwen2.5-VL-7B text encoder",
+            "guidance_scale",  # CFG (a second transformer pass) when above 1
+            4.5,
+            50,  # the model card's example (guidance 4.5, 50 steps, negative prompt "")
+            size_args=False,  # renders ~1 MP at the input's aspect ratio
+            step_hook="scheduler",  # no callback_on_step_end
+            negative_prompt="",
         ),
     )  # fmt: skip
 }

@@ -20,6 +20,7 @@ from core.local_models.availability import VLM_PACKAGES, require
 from core.local_models.cache import CACHE, LoadedModel
 from core.local_models.model_folder import check_vlm_folder, folder_bytes, resolve_model_dir
 from core.local_models.precision import dtype_name, torch_dtype
+from core.local_models.quiet import quiet_model_libraries
 
 IMAGE_MIMES = ("image/png", "image/jpeg", "image/webp", "image/tiff", "image/bmp")
 MAX_NEW_TOKENS = 1024
@@ -94,6 +95,7 @@ def load_vlm(
     )  # fmt: skip
 
     def loader() -> VlmSession:
+        quiet_model_libraries()
         from transformers import AutoModelForImageTextToText, AutoProcessor
 
         processor = AutoProcessor.from_pretrained(str(folder), local_files_only=True)

@@ -42,6 +42,13 @@ def flux2_dirs(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def longcat_dir(tmp_path_factory):
+    from tests.core.local_models.tiny_models import tiny_longcat_edit
+
+    return tiny_longcat_edit(tmp_path_factory.mktemp("models") / "tiny-longcat-edit")
+
+
+@pytest.fixture(scope="session")
 def vlm_dir(tmp_path_factory):
     from tests.core.local_models.tiny_models import tiny_vlm
 

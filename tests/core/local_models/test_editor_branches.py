@@ -108,7 +108,8 @@ def test_out_of_memory_on_cuda_retries_with_offload_and_records_the_mode(folder,
     def edit(pipe, *args, **kwargs):
         if pipe != "sequential":
             raise torch.OutOfMemoryError("CUDA out of memory (simulated)")
-        return np.zeros((kwargs["height"], kwargs["width"], 3), np.float32)
+        size = (kwargs["width"], kwargs["height"])
+        return editor.Edit(np.zeros((size[1], size[0], 3), np.float32), size)
 
     monkeypatch.setattr(editor, "edit", edit)
     _hold(folder)

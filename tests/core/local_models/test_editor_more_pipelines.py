@@ -98,5 +98,7 @@ def test_the_flux2_specs_name_their_guidance_licences_and_memory_estimates(tmp_p
     assert "not for commercial use" in dev.licence and "not for commercial use" in klein.licence
     assert "estimated" in dev.gpu_memory and "estimated" in klein.gpu_memory
     (tmp_path / "model_index.json").write_text('{"_class_name": "JoyImageEditPipeline"}')
-    with pytest.raises(IrisError, match="Flux2Pipeline, Flux2KleinPipeline$"):
+    with pytest.raises(
+        IrisError, match="Flux2Pipeline, Flux2KleinPipeline, LongCatImageEditPipeline$"
+    ):
         get_method("diffusers").prepare({"model_dir": str(tmp_path)})

@@ -186,6 +186,44 @@ def tiny_qwen_edit(folder: Path, *, plus: bool = False) -> Path:
     return folder
 
 
+def tiny_longcat_edit(folder: Path) -> Path:
+    """A LongCatImageEditPipeline with a one-layer transformer and the tiny Qwen2.5-VL.
+
+    Its VAE has four levels (8x, as the real one) and 16 latent channels, the number the
+    pipeline hard-codes; the transformer reads them as 2x2-packed 64-channel tokens.
+    """
+    import torch
+    from diffusers import (
+        AutoencoderKL,
+        FlowMatchEulerDiscreteScheduler,
+        LongCatImageEditPipeline,
+        LongCatImageTransformer2DModel,
+    )
+
+    text_encoder, processor, tokenizer = tiny_qwen_vl_parts()
+    torch.manual_seed(0)
+    transformer = LongCatImageTransformer2DModel(
+        patch_size=1, in_channels=64, num_layers=1, num_single_layers=1, attention_head_dim=16,
+        num_attention_heads=2, joint_attention_dim=16, pooled_projection_dim=16,
+        axes_dims_rope=[4, 6, 6],
+    )  # fmt: skip
+    vae = AutoencoderKL(
+        block_out_channels=[4] * 4, in_channels=3, out_channels=3, latent_channels=16,
+        down_block_types=["DownEncoderBlock2D"] * 4, up_block_types=["UpDecoderBlock2D"] * 4,
+        norm_num_groups=2, layers_per_block=1, shift_factor=0.0, scaling_factor=1.0,
+    )  # fmt: skip
+    pipe = LongCatImageEditPipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        vae=vae,
+        text_encoder=text_encoder,
+        tokenizer=tokenizer,
+        text_processor=processor,
+        transformer=transformer,
+    )
+    pipe.save_pretrained(folder)
+    return folder
+
+
 MISTRAL_SPECIAL = (
     "<unk>", "<s>", "</s>", "<pad>", "[INST]", "[/INST]", "[SYSTEM_PROMPT]", "[/SYSTEM_PROMPT]",
     "[IMG]", "[IMG_BREAK]", "[IMG_END]",
